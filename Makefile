@@ -1,0 +1,48 @@
+# Two commands on a fresh machine (see README.md):
+#   make book   build the online book and open it (the main job)
+#   make test   run the whole test suite (what CI runs)
+# Each target creates or updates the local virtual environment .venv itself.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+BOOK_INDEX := $(CURDIR)/_build/html/index.html
+
+.PHONY: setup setup-book test book train bench publish chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# One stamp per set of extras: reinstalled whenever pyproject.toml changes.
+$(VENV)/.stamp-%: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[$*]"
+	touch $@
+
+setup: $(VENV)/.stamp-dev chromium
+
+setup-book: $(VENV)/.stamp-book
+
+# Browser tests drive Debian's Chromium (never a browser downloaded at run time).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: setup
+	$(BIN)/python -m pytest
+
+book: setup-book
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "The book: file://$(BOOK_INDEX)"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
+	  $(BIN)/python -m webbrowser -t "file://$(BOOK_INDEX)" >/dev/null 2>&1 || true; fi
+
+train: $(VENV)/.stamp-mnist5k
+	$(BIN)/python -m scratchcnn train
+
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf _build

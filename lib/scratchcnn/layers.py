@@ -1,0 +1,425 @@
+"""Layers: each a class with ``forward`` and ``backward``, caching what backward needs.
+
+The contract, the same for every layer:
+
+* ``out = layer.forward(x)`` computes the output and remembers what the gradient needs.
+* ``dx = layer.backward(dout)`` takes dL/d(out), same shape as ``out``, and returns dL/dx,
+  same shape as ``x``. Layers with parameters also store dL/dW and dL/db in ``dW``, ``db``.
+
+Parameter layers keep a *reference* to the arrays they are given (``self.W = W``, no copy):
+the network's ``params`` dictionary and the layers share the same arrays, so an optimizer
+that updates ``params`` in place updates the layers too.
+
+Image batches are (N, C, H, W). Arrays keep their dtype: float32 in, float32 out.
+"""
+
+import numpy as np
+
+from .functions import check_targets, log_softmax, nll_loss, sigmoid
+from .util import _check_int, check_images, conv_output_size, fold_windows, im2col, col2im, sliding_windows
+
+__all__ = [
+    "Relu",
+    "Sigmoid",
+    "Affine",
+    "SoftmaxWithLoss",
+    "Dropout",
+    "BatchNormalization",
+    "Convolution",
+    "Pooling",
+]
+
+
+def _check_dout(dout, expected_shape, layer):
+    """Raise if the upstream gradient does not have the shape of the forward output."""
+    if expected_shape is None:
+        raise RuntimeError(f"{layer}.backward called before forward")
+    if np.shape(dout) != expected_shape:
+        raise ValueError(
+            f"{layer}.backward: dout has shape {np.shape(dout)}, but forward produced an output "
+            f"of shape {expected_shape}; dout must have the shape of the output"
+        )
+
+
+class Relu:
+    """max(0, x), elementwise. x: any shape.
+
+    Caches ``mask``: where x > 0, the only places the gradient flows through.
+    """
+
+    def __init__(self):
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = x > 0
+        return np.maximum(x, 0)
+
+    def backward(self, dout):
+        _check_dout(dout, None if self.mask is None else self.mask.shape, "Relu")
+        # Multiplying by the boolean mask is several times faster than np.where(mask, dout, 0).
+        return dout * self.mask
+
+
+class Sigmoid:
+    """1 / (1 + exp(-x)), elementwise. x: any shape.
+
+    Caches its output ``out``: the derivative is out * (1 - out).
+    """
+
+    def __init__(self):
+        self.out = None
+
+    def forward(self, x):
+        self.out = sigmoid(x)
+        return self.out
+
+    def backward(self, dout):
+        _check_dout(dout, None if self.out is None else self.out.shape, "Sigmoid")
+        return dout * self.out * (1 - self.out)
+
+
+class Affine:
+    """Fully connected layer: out = x @ W + b.
+
+    W: (D, M), b: (M,). ``forward`` accepts x: (N, D) or any (N, ...) whose trailing axes
+    hold D numbers, e.g. (N, C, H, W) feature maps with D = C*H*W; it flattens each sample
+    and ``backward`` returns dx in the original shape.
+    """
+
+    def __init__(self, W, b):
+        if np.ndim(W) != 2 or np.shape(b) != (np.shape(W)[1],):
+            raise ValueError(f"Affine needs W: (D, M) and b: (M,); got W {np.shape(W)}, b {np.shape(b)}")
+        self.W = W
+        self.b = b
+        self.x = None  # flattened input, (N, D)
+        self.original_x_shape = None
+        self.dW = None
+        self.db = None
+
+    def forward(self, x):
+        x = np.asarray(x)
+        D = self.W.shape[0]
+        if x.ndim < 2 or np.prod(x.shape[1:]) != D:
+            raise ValueError(
+                f"Affine expects x of shape (N, {D}) or (N, ...) with {D} numbers per sample "
+                f"(W has shape {self.W.shape}); got x of shape {x.shape}"
+            )
+        self.original_x_shape = x.shape
+        self.x = x.reshape(x.shape[0], D)
+        return self.x @ self.W + self.b
+
+    def backward(self, dout):
+        _check_dout(dout, None if self.x is None else (self.x.shape[0], self.W.shape[1]), "Affine")
+        self.dW = self.x.T @ dout
+        self.db = np.sum(dout, axis=0)
+        return (dout @ self.W.T).reshape(self.original_x_shape)
+
+
+class SoftmaxWithLoss:
+    """Softmax followed by the cross-entropy loss, as one layer.
+
+    forward(x: (N, K) scores, t: (N,) labels or (N, K) one-hot) -> mean loss (float).
+    backward(dout=1) -> dx: (N, K) = dout * (softmax(x) - t) / N, the famously simple
+    gradient that is the reason the two are fused.
+
+    Caches the probabilities ``y`` and the targets ``t``.
+    """
+
+    def __init__(self):
+        self.loss = None
+        self.y = None
+        self.t = None
+
+    def forward(self, x, t):
+        x = np.asarray(x)
+        if x.ndim != 2:
+            raise ValueError(f"SoftmaxWithLoss expects scores of shape (N, K); got {x.shape}")
+        self.t = check_targets(t, x.shape)
+        log_y = log_softmax(x)
+        self.y = np.exp(log_y)
+        self.loss = nll_loss(log_y, self.t)
+        return self.loss
+
+    def backward(self, dout=1):
+        if self.y is None:
+            raise RuntimeError("SoftmaxWithLoss.backward called before forward")
+        N = self.y.shape[0]
+        if self.t.ndim == 2:
+            dx = self.y - self.t
+        else:
+            dx = self.y.copy()
+            dx[np.arange(N), self.t] -= 1
+        return dx * (dout / N)
+
+
+class Dropout:
+    """Randomly silence a fraction ``dropout_ratio`` of the units during training.
+
+    "Inverted" dropout, as PyTorch does it: the kept units are scaled by 1 / (1 - ratio)
+    during training, so that at test time the layer is simply the identity.
+
+    forward(x, train_flg=True), x: any shape. Caches the ``mask`` of kept units.
+    ``rng``: a ``numpy.random.Generator`` (or a seed) to make the masks reproducible.
+    """
+
+    def __init__(self, dropout_ratio=0.5, rng=None):
+        if not 0 <= dropout_ratio < 1:
+            raise ValueError(f"dropout_ratio must be in [0, 1); got {dropout_ratio}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = np.random.default_rng(rng)
+        self.mask = None
+        self.scale = 1 / (1 - dropout_ratio)
+
+    def forward(self, x, train_flg=True):
+        if not train_flg:
+            self.mask = None
+            return x
+        self.mask = self.rng.random(np.shape(x)) >= self.dropout_ratio
+        return x * (self.mask * np.asarray(self.scale, dtype=np.result_type(x, np.float32)))
+
+    def backward(self, dout):
+        if self.mask is None:  # forward ran in test mode: the identity
+            return dout
+        _check_dout(dout, self.mask.shape, "Dropout")
+        return dout * (self.mask * np.asarray(self.scale, dtype=np.result_type(dout, np.float32)))
+
+
+class BatchNormalization:
+    """Normalise each feature over the batch, then scale by ``gamma`` and shift by ``beta``.
+
+    x: (N, D) with gamma, beta: (D,); or x: (N, C, H, W) with gamma, beta: (C,), where each
+    channel is normalised over (N, H, W) as PyTorch's BatchNorm2d does.
+
+    forward(x, train_flg=True): training uses the batch mean and (biased) variance and
+    updates ``running_mean``/``running_var`` as momentum * running + (1 - momentum) * batch;
+    testing uses the running statistics. backward stores ``dgamma`` and ``dbeta``.
+    """
+
+    def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None, eps=1e-5):
+        if np.ndim(gamma) != 1 or np.shape(beta) != np.shape(gamma):
+            raise ValueError(f"gamma and beta must be 1-D of equal length; got {np.shape(gamma)}, {np.shape(beta)}")
+        self.gamma = gamma
+        self.beta = beta
+        self.momentum = momentum
+        self.eps = eps
+        self.running_mean = np.zeros_like(gamma) if running_mean is None else running_mean
+        self.running_var = np.ones_like(gamma) if running_var is None else running_var
+        self.input_shape = None
+        self.xn = None  # normalised input, (M, D) with M samples of D features
+        self.std = None
+        self.dgamma = None
+        self.dbeta = None
+
+    def _as_2d(self, x):
+        """(N, D) stays; (N, C, H, W) -> (N*H*W, C): one row per sample-and-pixel."""
+        D = self.gamma.shape[0]
+        if x.ndim == 2 and x.shape[1] == D:
+            return x
+        if x.ndim == 4 and x.shape[1] == D:
+            return x.transpose(0, 2, 3, 1).reshape(-1, D)
+        raise ValueError(f"BatchNormalization with {D} features expects x of shape (N, {D}) or (N, {D}, H, W); got {x.shape}")
+
+    def _from_2d(self, y):
+        if len(self.input_shape) == 2:
+            return y
+        N, C, H, W = self.input_shape
+        return y.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+
+    def forward(self, x, train_flg=True):
+        x = np.asarray(x)
+        self.input_shape = x.shape
+        x2 = self._as_2d(x)
+        if train_flg:
+            mu = x2.mean(axis=0)
+            var = x2.var(axis=0)
+            self.running_mean[...] = self.momentum * self.running_mean + (1 - self.momentum) * mu
+            self.running_var[...] = self.momentum * self.running_var + (1 - self.momentum) * var
+        else:
+            mu, var = self.running_mean, self.running_var
+        self.std = np.sqrt(var + self.eps)
+        self.xn = (x2 - mu) / self.std
+        return self._from_2d(self.gamma * self.xn + self.beta)
+
+    def backward(self, dout):
+        _check_dout(dout, self.input_shape, "BatchNormalization")
+        dy = self._as_2d(np.asarray(dout))
+        self.dbeta = dy.sum(axis=0)
+        self.dgamma = np.sum(dy * self.xn, axis=0)
+        # Gradient through the batch statistics, simplified: with g = dy * gamma,
+        # dx = (g - mean(g) - xn * mean(g * xn)) / std.
+        g = dy * self.gamma
+        dx = (g - g.mean(axis=0) - self.xn * np.mean(g * self.xn, axis=0)) / self.std
+        return self._from_2d(dx)
+
+
+class Convolution:
+    """Convolution layer (cross-correlation, as every deep-learning library computes it).
+
+    W: (FN, C, FH, FW) filters, b: (FN,) one bias per filter, ``stride`` S, ``pad`` P.
+    forward(x: (N, C, H, W)) -> out: (N, FN, OH, OW).
+
+    With im2col the whole layer is one matrix product:
+    ``col: (N*OH*OW, C*FH*FW) @ col_W: (C*FH*FW, FN) -> (N*OH*OW, FN)``.
+    Caches ``x``, ``col`` and ``col_W`` for the backward pass; stores ``dW``, ``db``.
+    """
+
+    def __init__(self, W, b, stride=1, pad=0):
+        if np.ndim(W) != 4:
+            raise ValueError(f"W must be 4-D with shape (FN, C, FH, FW); got shape {np.shape(W)}")
+        if np.shape(b) != (np.shape(W)[0],):
+            raise ValueError(f"b must have shape (FN,) = ({np.shape(W)[0]},); got {np.shape(b)}")
+        self.W = W
+        self.b = b
+        self.stride = _check_int(stride, "stride", 1)
+        self.pad = _check_int(pad, "pad", 0)
+        self.x = None
+        self.col = None
+        self.col_W = None
+        self.out_shape = None
+        self.dW = None
+        self.db = None
+
+    def forward(self, x):
+        x = check_images(x)
+        FN, C, FH, FW = self.W.shape
+        N, x_C, H, W = x.shape
+        if x_C != C:
+            raise ValueError(
+                f"x has {x_C} channels but the filters expect {C} (W has shape {self.W.shape}); "
+                "the channel axis of x (axis 1) must match axis 1 of W"
+            )
+        out_h = conv_output_size(H, FH, self.stride, self.pad, axis="H")
+        out_w = conv_output_size(W, FW, self.stride, self.pad, axis="W")
+
+        col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
+        col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN): one filter per column
+        out = col @ col_W  # (N*OH*OW, FN)
+        out += self.b  # in place: no second (N*OH*OW, FN) array
+
+        self.x, self.col, self.col_W = x, col, col_W
+        self.out_shape = (N, FN, out_h, out_w)
+        # (N*OH*OW, FN) -> (N, OH, OW, FN) -> (N, FN, OH, OW). The transpose only relabels
+        # the axes: no data moves, the memory stays in (N, OH, OW, FN) order.
+        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+
+    def backward(self, dout, input_grad=True):
+        """dout: (N, FN, OH, OW) -> dx: (N, C, H, W); stores dW: (FN, C, FH, FW), db: (FN,).
+
+        With ``input_grad=False`` only dW and db are computed and None is returned: the
+        first layer of a network needs no dx (nothing learns from the input images), and
+        skipping col2im saves a good part of its backward pass.
+        """
+        _check_dout(dout, self.out_shape, "Convolution")
+        FN, C, FH, FW = self.W.shape
+        # Undo the forward reshapes: one row per output position, one column per filter.
+        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)  # (N*OH*OW, FN)
+
+        # db is the column sum of dout; a product with a vector of ones is the same sum,
+        # done by the matrix library, several times faster than np.sum(dout, axis=0) here.
+        self.db = np.ones(dout.shape[0], dtype=dout.dtype) @ dout
+        self.dW = (self.col.T @ dout).T.reshape(FN, C, FH, FW)  # col^T . dout, as in Affine
+        if not input_grad:
+            return None
+        # dcol = dout @ col_W.T: (N*OH*OW, C*FH*FW). Computed as the transpose of
+        # col_W @ dout.T so that it is stored column by column, like col, the layout
+        # col2im folds fastest.
+        dcol = (self.col_W @ dout.T).T
+        # Each input cell was copied into several rows of col; its gradient is the sum.
+        return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
+
+
+class Pooling:
+    """Max or average pooling over (pool_h, pool_w) windows, channel by channel.
+
+    forward(x: (N, C, H, W)) -> out: (N, C, OH, OW), with OH = (H + 2P - pool_h) / S + 1.
+    ``stride`` defaults to the window size (non-overlapping windows).
+
+    The windows are the ones im2col would cut out. Instead of copying them into rows (one
+    window per row, then a max along each row), the layer walks over the pool_h*pool_w
+    cells of the window and compares whole arrays at once, cell (0, 0) of every window
+    against cell (0, 1) of every window, and so on: a few passes over small arrays instead
+    of one large copy.
+
+    Padding follows PyTorch: for max pooling the padded cells never win a maximum (they hold
+    the lowest value of the dtype); average pooling counts the padded zeros, i.e. always
+    divides by pool_h * pool_w. Padding may be at most half the window, so that every
+    window contains at least one real cell.
+
+    Caches ``x`` and, for max pooling, ``arg_max``: (N, C, OH, OW), the position of the
+    maximum inside each window, numbered row by row (0 .. pool_h*pool_w - 1); the first one
+    wins a tie. Backward sends each window's gradient to that position.
+    """
+
+    MODES = ("max", "avg")
+
+    def __init__(self, pool_h, pool_w, stride=None, pad=0, mode="max"):
+        self.pool_h = _check_int(pool_h, "pool_h", 1)
+        self.pool_w = _check_int(pool_w, "pool_w", 1)
+        if stride is None:
+            if pool_h != pool_w:
+                raise ValueError(
+                    f"stride defaults to the window size, which is ambiguous for a {pool_h}x{pool_w} "
+                    "window: pass stride explicitly (one stride is used for both axes)"
+                )
+            stride = pool_h
+        self.stride = _check_int(stride, "stride", 1)
+        self.pad = _check_int(pad, "pad", 0)
+        if 2 * self.pad > min(self.pool_h, self.pool_w):
+            raise ValueError(
+                f"pad={pad} is more than half the {pool_h}x{pool_w} window: some windows would "
+                "hold nothing but padding"
+            )
+        if mode not in self.MODES:
+            raise ValueError(f"mode must be one of {self.MODES}; got {mode!r}")
+        self.mode = mode
+        self.x = None
+        self.arg_max = None
+        self.out_shape = None
+
+    def _cells(self):
+        """(k, i, j) for every cell (i, j) of the window, k = i * pool_w + j."""
+        return [(i * self.pool_w + j, i, j) for i in range(self.pool_h) for j in range(self.pool_w)]
+
+    def forward(self, x):
+        x = check_images(x)
+        if self.mode == "max":
+            # The lowest value of the dtype: padding can never be a maximum.
+            low = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
+            windows = sliding_windows(x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=low)
+            out = windows[..., 0, 0].copy(order="K")
+            # Window positions fit in int8 for any window up to 11x11; int16 beyond.
+            self.arg_max = np.zeros(out.shape, dtype=np.min_scalar_type(-self.pool_h * self.pool_w))
+            for k, i, j in self._cells()[1:]:
+                cell = windows[..., i, j]
+                better = cell > out  # strictly: the first maximum wins a tie
+                np.maximum(out, cell, out=out)
+                # k grows along the walk, so the last k that beat the maximum so far is the
+                # largest such k: a max() records it without a slow np.where.
+                np.maximum(self.arg_max, better * self.arg_max.dtype.type(k), out=self.arg_max)
+        else:
+            windows = sliding_windows(x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=0)
+            # Integer images average to floats; float32 stays float32.
+            out = np.zeros_like(windows[..., 0, 0], dtype=np.result_type(x.dtype, np.float32))
+            for _, i, j in self._cells():
+                out += windows[..., i, j]
+            out /= self.pool_h * self.pool_w
+        self.x = x
+        self.out_shape = out.shape
+        return out
+
+    def backward(self, dout):
+        """dout: (N, C, OH, OW) -> dx: (N, C, H, W)."""
+        _check_dout(dout, self.out_shape, "Pooling")
+        dout = np.asarray(dout)
+        if self.mode == "max":
+            # Only the maximum of each window reached the output: all its gradient goes there.
+            def window_grad(i, j):
+                return dout * (self.arg_max == i * self.pool_w + j)
+        else:
+            # Every cell of a window contributed 1/(pool_h*pool_w) of the average.
+            share = dout / (self.pool_h * self.pool_w)
+
+            def window_grad(i, j):
+                return share
+        dtype = np.result_type(self.x.dtype, dout.dtype)
+        return fold_windows(window_grad, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad, self.x, dtype)

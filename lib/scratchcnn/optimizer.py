@@ -1,0 +1,154 @@
+"""Optimizers: rules that turn gradients into parameter updates.
+
+Every optimizer has ``update(params, grads)``: both are dictionaries of arrays with the same
+keys (``"W1"``, ``"b1"``, ...). Parameters are changed **in place** (``p -= ...``), because
+the layers of a network hold references to these very arrays; rebinding the dictionary entry
+(``params[key] = p - ...``) would leave the layers training stale copies.
+
+The formulas and default hyperparameters match ``torch.optim`` (the tests check this), so the
+two libraries take the same steps from the same starting point.
+"""
+
+import numpy as np
+
+__all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "get_optimizer"]
+
+
+class Optimizer:
+    """Common state: the learning rate and one buffer per parameter, created on first use."""
+
+    def __init__(self, lr):
+        if lr <= 0:
+            raise ValueError(f"learning rate lr must be positive; got {lr}")
+        self.lr = lr
+        self.state = {}
+
+    def _buffer(self, name, key, like):
+        """A zero array shaped like ``like``, kept across steps under (name, key)."""
+        if (name, key) not in self.state:
+            self.state[name, key] = np.zeros_like(like)
+        return self.state[name, key]
+
+    def update(self, params, grads):
+        for key, grad in grads.items():
+            self._step(key, params[key], grad)
+
+    def _step(self, key, param, grad):
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: p <- p - lr * g."""
+
+    def __init__(self, lr=0.01):
+        super().__init__(lr)
+
+    def _step(self, key, param, grad):
+        param -= self.lr * grad
+
+
+class Momentum(Optimizer):
+    """Gradient descent with a velocity: v <- momentum * v + g;  p <- p - lr * v."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        super().__init__(lr)
+        self.momentum = momentum
+
+    def _step(self, key, param, grad):
+        v = self._buffer("v", key, param)
+        v *= self.momentum
+        v += grad
+        param -= self.lr * v
+
+
+class Nesterov(Momentum):
+    """Momentum that looks ahead: v <- momentum * v + g;  p <- p - lr * (g + momentum * v)."""
+
+    def _step(self, key, param, grad):
+        v = self._buffer("v", key, param)
+        v *= self.momentum
+        v += grad
+        param -= self.lr * (grad + self.momentum * v)
+
+
+class AdaGrad(Optimizer):
+    """Per-parameter learning rates that shrink with the gradients seen so far.
+
+    h <- h + g*g;  p <- p - lr * g / (sqrt(h) + eps).
+    """
+
+    def __init__(self, lr=0.01, eps=1e-10):
+        super().__init__(lr)
+        self.eps = eps
+
+    def _step(self, key, param, grad):
+        h = self._buffer("h", key, param)
+        h += grad * grad
+        param -= self.lr * grad / (np.sqrt(h) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """AdaGrad with a forgetting average: h <- decay * h + (1 - decay) * g*g."""
+
+    def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-8):
+        super().__init__(lr)
+        self.decay_rate = decay_rate
+        self.eps = eps
+
+    def _step(self, key, param, grad):
+        h = self._buffer("h", key, param)
+        h *= self.decay_rate
+        h += (1 - self.decay_rate) * grad * grad
+        param -= self.lr * grad / (np.sqrt(h) + self.eps)
+
+
+class Adam(Optimizer):
+    """Momentum on the gradient (m) and RMSprop on its square (v), with bias correction.
+
+    m <- beta1*m + (1-beta1)*g;  v <- beta2*v + (1-beta2)*g*g;
+    p <- p - lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t),
+    v_hat = v / (1 - beta2^t): early steps would otherwise be biased towards the zero start.
+    """
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+        super().__init__(lr)
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.eps = eps
+        self.iter = 0
+
+    def update(self, params, grads):
+        self.iter += 1  # one time step for all parameters
+        super().update(params, grads)
+
+    def _step(self, key, param, grad):
+        m = self._buffer("m", key, param)
+        v = self._buffer("v", key, param)
+        m *= self.beta1
+        m += (1 - self.beta1) * grad
+        v *= self.beta2
+        v += (1 - self.beta2) * (grad * grad)
+        step = self.lr / (1 - self.beta1**self.iter)
+        denom = np.sqrt(v)
+        denom /= np.sqrt(1 - self.beta2**self.iter)
+        denom += self.eps
+        param -= step * (m / denom)
+
+
+OPTIMIZERS = {
+    "sgd": SGD,
+    "momentum": Momentum,
+    "nesterov": Nesterov,
+    "adagrad": AdaGrad,
+    "rmsprop": RMSprop,
+    "adam": Adam,
+}
+
+
+def get_optimizer(name, **params):
+    """Build an optimizer from its name (case-insensitive), e.g. ``get_optimizer("Adam", lr=1e-3)``."""
+    try:
+        cls = OPTIMIZERS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}") from None
+    return cls(**params)

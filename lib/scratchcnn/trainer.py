@@ -1,0 +1,111 @@
+"""Trainer: the mini-batch training loop, with a progress bar and learning curves."""
+
+import time
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .optimizer import Optimizer, get_optimizer
+
+__all__ = ["Trainer"]
+
+
+class Trainer:
+    """Train a network with mini-batch gradient descent.
+
+    Each epoch visits every training image once, in a new random order, in batches of
+    ``mini_batch_size``; after each epoch the accuracy on (the first
+    ``evaluate_sample_num_per_epoch`` images of) the training and test sets is recorded.
+
+    Parameters
+    ----------
+    network : object with ``params``, ``gradient(x, t)``, ``loss(x, t)``, ``accuracy(x, t)``
+    x_train : (N, C, H, W) array;  t_train : (N,) labels or (N, K) one-hot
+    x_test, t_test : the same for the test set
+    epochs, mini_batch_size : int
+    optimizer : name ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam") or an
+        optimizer object;  optimizer_param : its keyword arguments, e.g. {"lr": 0.001}
+    evaluate_sample_num_per_epoch : int or None (all images)
+    verbose : show a progress bar (only where a terminal or notebook can display it)
+    rng : seed or ``numpy.random.Generator`` for the batch order, so a run can be repeated
+
+    After ``train()``: ``train_loss_list`` (one loss per step), ``train_acc_list`` and
+    ``test_acc_list`` (one accuracy per epoch), ``test_acc`` (on the whole test set) and
+    ``elapsed`` (seconds).
+    """
+
+    def __init__(
+        self,
+        network,
+        x_train,
+        t_train,
+        x_test,
+        t_test,
+        epochs=20,
+        mini_batch_size=100,
+        optimizer="Adam",
+        optimizer_param=None,
+        evaluate_sample_num_per_epoch=None,
+        verbose=True,
+        rng=None,
+    ):
+        if len(x_train) != len(t_train) or len(x_test) != len(t_test):
+            raise ValueError(
+                f"images and labels differ in number: x_train {len(x_train)}, t_train {len(t_train)}, "
+                f"x_test {len(x_test)}, t_test {len(t_test)}"
+            )
+        if mini_batch_size < 1 or epochs < 1:
+            raise ValueError(f"epochs and mini_batch_size must be at least 1; got {epochs}, {mini_batch_size}")
+        self.network = network
+        self.x_train, self.t_train = x_train, t_train
+        self.x_test, self.t_test = x_test, t_test
+        self.epochs = epochs
+        self.batch_size = mini_batch_size
+        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
+        self.verbose = verbose
+        self.rng = np.random.default_rng(rng)
+        if isinstance(optimizer, Optimizer):
+            self.optimizer = optimizer
+        else:
+            self.optimizer = get_optimizer(optimizer, **(optimizer_param or {"lr": 0.001}))
+        self.iter_per_epoch = int(np.ceil(len(x_train) / mini_batch_size))
+        self.train_loss_list = []
+        self.train_acc_list = []
+        self.test_acc_list = []
+        self.test_acc = None
+        self.elapsed = None
+
+    def train_step(self, x_batch, t_batch):
+        """One gradient step on one mini-batch; returns the batch loss (before the step)."""
+        grads = self.network.gradient(x_batch, t_batch)
+        self.optimizer.update(self.network.params, grads)
+        loss = self.network.last_layer.loss  # computed by the forward pass inside gradient()
+        self.train_loss_list.append(loss)
+        return loss
+
+    def evaluate(self):
+        """Record train and test accuracy on the evaluation samples; return them."""
+        n = self.evaluate_sample_num_per_epoch
+        train_acc = self.network.accuracy(self.x_train[:n], self.t_train[:n])
+        test_acc = self.network.accuracy(self.x_test[:n], self.t_test[:n])
+        self.train_acc_list.append(train_acc)
+        self.test_acc_list.append(test_acc)
+        return train_acc, test_acc
+
+    def train(self):
+        """Run all epochs, then measure accuracy on the whole test set; return it."""
+        start = time.perf_counter()
+        for epoch in range(1, self.epochs + 1):
+            order = self.rng.permutation(len(self.x_train))
+            batches = np.array_split(order, self.iter_per_epoch)
+            with tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not self.verbose or None, leave=True) as bar:
+                for batch in bar:
+                    loss = self.train_step(self.x_train[batch], self.t_train[batch])
+                    bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+                train_acc, test_acc = self.evaluate()
+                bar.set_postfix(loss=f"{loss:.4f}", train_acc=f"{train_acc:.4f}", test_acc=f"{test_acc:.4f}")
+        self.test_acc = self.network.accuracy(self.x_test, self.t_test)
+        self.elapsed = time.perf_counter() - start
+        if self.verbose:
+            print(f"test accuracy {self.test_acc:.4f} ({len(self.x_test)} images), {self.elapsed:.1f} s")
+        return self.test_acc
