@@ -23,11 +23,12 @@ setup: $(VENV)/.stamp-dev chromium
 
 setup-book: $(VENV)/.stamp-book
 
-# Browser tests drive Debian's Chromium (never a browser downloaded at run time).
+# Browser tests drive Debian's Chromium (never a browser downloaded at run time); a Hangul
+# font lets the screenshots show the Korean terms.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 test: setup
 	$(BIN)/python -m pytest

@@ -16,7 +16,7 @@ Image batches are (N, C, H, W). Arrays keep their dtype: float32 in, float32 out
 import numpy as np
 
 from .functions import check_targets, log_softmax, nll_loss, sigmoid
-from .util import _check_int, check_images, conv_output_size, fold_windows, im2col, col2im, sliding_windows
+from .util import _check_int, check_images, check_real, col2im, conv_output_size, fold_windows, im2col, sliding_windows
 
 __all__ = [
     "Relu",
@@ -97,7 +97,7 @@ class Affine:
         self.db = None
 
     def forward(self, x):
-        x = np.asarray(x)
+        x = check_real(x)
         D = self.W.shape[0]
         if x.ndim < 2 or np.prod(x.shape[1:]) != D:
             raise ValueError(
@@ -145,7 +145,9 @@ class SoftmaxWithLoss:
             raise RuntimeError("SoftmaxWithLoss.backward called before forward")
         N = self.y.shape[0]
         if self.t.ndim == 2:
-            dx = self.y - self.t
+            # In the dtype of the scores: integer or float64 one-hot targets must not turn
+            # a float32 gradient into float64.
+            dx = np.subtract(self.y, self.t, dtype=self.y.dtype)
         else:
             dx = self.y.copy()
             dx[np.arange(N), self.t] -= 1
@@ -192,7 +194,8 @@ class BatchNormalization:
 
     forward(x, train_flg=True): training uses the batch mean and (biased) variance and
     updates ``running_mean``/``running_var`` as momentum * running + (1 - momentum) * batch;
-    testing uses the running statistics. backward stores ``dgamma`` and ``dbeta``.
+    testing uses the running statistics, which backward then treats as constants.
+    backward stores ``dgamma`` and ``dbeta``.
     """
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None, eps=1e-5):
@@ -207,6 +210,7 @@ class BatchNormalization:
         self.input_shape = None
         self.xn = None  # normalised input, (M, D) with M samples of D features
         self.std = None
+        self.train_flg = None  # whether the last forward used the batch statistics
         self.dgamma = None
         self.dbeta = None
 
@@ -236,6 +240,7 @@ class BatchNormalization:
             self.running_var[...] = self.momentum * self.running_var + (1 - self.momentum) * var
         else:
             mu, var = self.running_mean, self.running_var
+        self.train_flg = train_flg
         self.std = np.sqrt(var + self.eps)
         self.xn = (x2 - mu) / self.std
         return self._from_2d(self.gamma * self.xn + self.beta)
@@ -245,10 +250,14 @@ class BatchNormalization:
         dy = self._as_2d(np.asarray(dout))
         self.dbeta = dy.sum(axis=0)
         self.dgamma = np.sum(dy * self.xn, axis=0)
-        # Gradient through the batch statistics, simplified: with g = dy * gamma,
-        # dx = (g - mean(g) - xn * mean(g * xn)) / std.
         g = dy * self.gamma
-        dx = (g - g.mean(axis=0) - self.xn * np.mean(g * self.xn, axis=0)) / self.std
+        if self.train_flg:
+            # The batch mean and variance depend on x too. The gradient through them,
+            # simplified: dx = (g - mean(g) - xn * mean(g * xn)) / std.
+            dx = (g - g.mean(axis=0) - self.xn * np.mean(g * self.xn, axis=0)) / self.std
+        else:
+            # Test mode: the running statistics are constants, the layer is elementwise affine.
+            dx = g / self.std
         return self._from_2d(dx)
 
 
@@ -293,7 +302,9 @@ class Convolution:
 
         col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
         col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN): one filter per column
-        out = col @ col_W  # (N*OH*OW, FN)
+        # (N*OH*OW, FN), in a dtype that also holds b: integer images and filters with a
+        # float bias must not fail at the in-place addition below.
+        out = np.matmul(col, col_W, dtype=np.result_type(col, col_W, self.b))
         out += self.b  # in place: no second (N*OH*OW, FN) array
 
         self.x, self.col, self.col_W = x, col, col_W

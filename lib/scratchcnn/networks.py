@@ -6,6 +6,7 @@ and collects dW, db from the layers that own parameters. The parameters live in
 ``network.params`` (``"W1"``, ``"b1"``, ...), the same arrays the layers use.
 """
 
+import os
 from collections import OrderedDict
 
 import numpy as np
@@ -15,6 +16,12 @@ from .layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
 from .util import check_images, conv_output_size
 
 __all__ = ["ConvNet", "SimpleConvNet", "DeepConvNet"]
+
+
+def _npz_path(file_name):
+    """``file_name`` (a str or path) with ``.npz`` appended unless it already ends so."""
+    name = os.fspath(file_name)
+    return name if name.endswith(".npz") else name + ".npz"
 
 
 class ConvNet:
@@ -106,12 +113,20 @@ class ConvNet:
         """The same gradients by central differences (slow: two losses per parameter).
 
         For checking ``gradient``; build the network with ``dtype=np.float64`` for this.
+        The loss is taken in test mode, so for a network with dropout (where ``gradient``
+        uses a random training mask) the two differ: check such a network with
+        ``gradient_check`` on a loss and gradient that re-seed the Dropout layers' ``rng``
+        before each evaluation, so that every evaluation drops the same units.
         """
         return {key: numerical_gradient(lambda _: self.loss(x, t), param) for key, param in self.params.items()}
 
     def save_params(self, file_name="params.npz"):
-        """Save the parameters to a NumPy ``.npz`` file (plain arrays, no pickle)."""
-        np.savez(file_name, **self.params)
+        """Save the parameters to a NumPy ``.npz`` file (plain arrays, no pickle).
+
+        ``.npz`` is appended to a name that does not end with it (as ``np.savez`` does);
+        ``load_params`` does the same, so both find the file under the name given.
+        """
+        np.savez(_npz_path(file_name), **self.params)
 
     def load_params(self, file_name="params.npz"):
         """Load parameters saved by ``save_params``, checking every name and shape.
@@ -119,6 +134,7 @@ class ConvNet:
         The arrays are copied into the existing ones, which the layers share. Files are read
         with ``allow_pickle=False``: a parameter file can never run code.
         """
+        file_name = _npz_path(file_name)
         with np.load(file_name, allow_pickle=False) as data:
             missing = sorted(set(self.params) - set(data.files))
             extra = sorted(set(data.files) - set(self.params))

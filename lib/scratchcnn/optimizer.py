@@ -5,8 +5,9 @@ keys (``"W1"``, ``"b1"``, ...). Parameters are changed **in place** (``p -= ...`
 the layers of a network hold references to these very arrays; rebinding the dictionary entry
 (``params[key] = p - ...``) would leave the layers training stale copies.
 
-The formulas and default hyperparameters match ``torch.optim`` (the tests check this), so the
-two libraries take the same steps from the same starting point.
+The formulas match ``torch.optim`` (the tests check this), so the two libraries take the same
+steps from the same starting point. AdaGrad, RMSprop and Adam also share torch's defaults; SGD
+and Momentum keep the book's lr = 0.01 (torch's SGD defaults to 0.001).
 """
 
 import numpy as np

@@ -24,7 +24,9 @@ class Trainer:
     x_test, t_test : the same for the test set
     epochs, mini_batch_size : int
     optimizer : name ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam") or an
-        optimizer object;  optimizer_param : its keyword arguments, e.g. {"lr": 0.001}
+        optimizer object (which carries its own settings)
+    optimizer_param : keyword arguments for an optimizer given by name; None means
+        {"lr": 0.001}, {} the optimizer's own defaults
     evaluate_sample_num_per_epoch : int or None (all images)
     verbose : show a progress bar (only where a terminal or notebook can display it)
     rng : seed or ``numpy.random.Generator`` for the batch order, so a run can be repeated
@@ -54,6 +56,8 @@ class Trainer:
                 f"images and labels differ in number: x_train {len(x_train)}, t_train {len(t_train)}, "
                 f"x_test {len(x_test)}, t_test {len(t_test)}"
             )
+        if len(x_train) == 0:
+            raise ValueError("no training images: x_train is empty")
         if mini_batch_size < 1 or epochs < 1:
             raise ValueError(f"epochs and mini_batch_size must be at least 1; got {epochs}, {mini_batch_size}")
         self.network = network
@@ -65,9 +69,14 @@ class Trainer:
         self.verbose = verbose
         self.rng = np.random.default_rng(rng)
         if isinstance(optimizer, Optimizer):
+            if optimizer_param is not None:
+                raise ValueError(
+                    "optimizer_param is used only with an optimizer name; an optimizer object "
+                    "carries its own settings"
+                )
             self.optimizer = optimizer
         else:
-            self.optimizer = get_optimizer(optimizer, **(optimizer_param or {"lr": 0.001}))
+            self.optimizer = get_optimizer(optimizer, **({"lr": 0.001} if optimizer_param is None else optimizer_param))
         self.iter_per_epoch = int(np.ceil(len(x_train) / mini_batch_size))
         self.train_loss_list = []
         self.train_acc_list = []

@@ -20,6 +20,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 __all__ = [
     "conv_output_size",
+    "check_real",
     "check_images",
     "pad_images",
     "sliding_windows",
@@ -82,6 +83,18 @@ def conv_output_size(input_size, filter_size, stride=1, pad=0, axis="H"):
     return steps + 1
 
 
+def check_real(x, name="x"):
+    """Check that ``x`` holds real numbers (integers or floats); return it as an ndarray.
+
+    Booleans, complex numbers, strings and objects are refused: arithmetic on them either
+    fails deep inside a layer or, worse, silently computes something else.
+    """
+    x = np.asarray(x)
+    if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
+        raise ValueError(f"{name} must hold real numbers; got dtype {x.dtype}")
+    return x
+
+
 def check_images(x, name="x"):
     """Check that ``x`` is a batch of images, shape (N, C, H, W), with a real numeric dtype.
 
@@ -94,9 +107,7 @@ def check_images(x, name="x"):
             f"{name} must be 4-D with shape (N, C, H, W); got a {x.ndim}-D array of shape "
             f"{x.shape}{hint}"
         )
-    if not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
-        raise ValueError(f"{name} must hold real numbers; got dtype {x.dtype}")
-    return x
+    return check_real(x, name)
 
 
 def pad_images(x, pad, value=0):

@@ -1,0 +1,217 @@
+"""Speed and memory of scratchcnn's layers against PyTorch CPU, measured in one run.
+
+Each figure is printed as a ratio to PyTorch, measured on the same machine with the same
+number of threads, the two libraries timed alternately so that background load hits both:
+
+* one SimpleConvNet training step (batch 100, float32, gradient + Adam)    target <= 1.5x
+* Convolution forward+backward, (100, 3, 32, 32) input, 16 3x3 filters, pad 1   <= 2x
+* max pooling 2x2 stride 2 forward+backward on (100, 30, 24, 24)                <= 2x
+* peak memory of a training step at batch 100 (extra resident memory over the
+  process's state before the step, each library in a fresh process)
+
+Run:  python bench/ops.py   (or `make bench` for every benchmark)
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+THREADS = int(os.environ.get("BENCH_THREADS", os.cpu_count() or 1))
+# Both libraries get the same thread count; set before numpy/torch load their thread pools.
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = str(THREADS)
+
+import numpy as np  # noqa: E402
+
+BATCH = 100
+
+
+def timed(fn, repeats, warmup=3):
+    """Median wall time of fn() in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def alternate(numpy_fn, torch_fn, rounds=5, repeats=10):
+    """Time the two functions in alternating rounds; return (numpy ms, torch ms) medians."""
+    ours, theirs = [], []
+    for _ in range(rounds):
+        ours.append(timed(numpy_fn, repeats))
+        theirs.append(timed(torch_fn, repeats))
+    return statistics.median(ours), statistics.median(theirs)
+
+
+# --- the workloads, each as (scratchcnn function, PyTorch function) -----------------
+
+
+def training_step_pair():
+    import torch
+
+    import scratchcnn as sc
+
+    rng = np.random.default_rng(0)
+    x = rng.random((BATCH, 1, 28, 28), dtype=np.float32)
+    t = rng.integers(0, 10, BATCH)
+    net = sc.SimpleConvNet(rng=0)
+    adam = sc.Adam(lr=0.001)
+
+    def ours():
+        adam.update(net.params, net.gradient(x, t))
+
+    model = _torch_simple_convnet()
+    opt = torch.optim.Adam(model.parameters(), lr=0.001)
+    tx, tt = torch.from_numpy(x), torch.from_numpy(t)
+
+    def theirs():
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(tx), tt).backward()
+        opt.step()
+
+    return ours, theirs
+
+
+def _torch_simple_convnet():
+    """SimpleConvNet's architecture in PyTorch, initialised like scratchcnn's."""
+    import torch
+    from torch import nn
+
+    model = nn.Sequential(
+        nn.Conv2d(1, 30, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2, 2),
+        nn.Flatten(),
+        nn.Linear(4320, 100),
+        nn.ReLU(),
+        nn.Linear(100, 10),
+    )
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0, 0.01) if p.dim() > 1 else p.zero_()
+    return model
+
+
+def convolution_pair():
+    import torch
+    import torch.nn.functional as F
+
+    import scratchcnn as sc
+
+    rng = np.random.default_rng(0)
+    x = rng.random((BATCH, 3, 32, 32), dtype=np.float32)
+    W = rng.standard_normal((16, 3, 3, 3), dtype=np.float32)
+    b = np.zeros(16, np.float32)
+    dout = rng.standard_normal((BATCH, 16, 32, 32), dtype=np.float32)
+    layer = sc.Convolution(W, b, stride=1, pad=1)
+
+    def ours():
+        layer.forward(x)
+        layer.backward(dout)
+
+    tx = torch.from_numpy(x).requires_grad_()
+    tW = torch.from_numpy(W).requires_grad_()
+    tb = torch.from_numpy(b).requires_grad_()
+    tdout = torch.from_numpy(dout)
+
+    def theirs():
+        tx.grad = tW.grad = tb.grad = None
+        F.conv2d(tx, tW, tb, stride=1, padding=1).backward(tdout)
+
+    return ours, theirs
+
+
+def pooling_pair():
+    import torch
+    import torch.nn.functional as F
+
+    import scratchcnn as sc
+
+    rng = np.random.default_rng(0)
+    x = rng.random((BATCH, 30, 24, 24), dtype=np.float32)
+    dout = rng.standard_normal((BATCH, 30, 12, 12), dtype=np.float32)
+    layer = sc.Pooling(2, 2, stride=2)
+
+    def ours():
+        layer.forward(x)
+        layer.backward(dout)
+
+    tx = torch.from_numpy(x).requires_grad_()
+    tdout = torch.from_numpy(dout)
+
+    def theirs():
+        tx.grad = None
+        F.max_pool2d(tx, 2, 2).backward(tdout)
+
+    return ours, theirs
+
+
+# --- peak memory, each library alone in a fresh process ------------------------------
+
+
+def _proc_status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"{field} not in /proc/self/status")
+
+
+def _peak_step_memory_child(library):
+    """In a fresh process: the peak resident memory (MiB) a training step adds.
+
+    After a warm-up step (optimizer state, caches), the kernel's high-water mark of the
+    resident set is reset to the current size (Linux: write 5 to /proc/self/clear_refs);
+    the mark after one more step, minus the size before it, is what the step needed.
+    """
+    ours, theirs = training_step_pair()
+    step = ours if library == "scratchcnn" else theirs
+    step()
+    peaks = []
+    for _ in range(3):
+        before = _proc_status_kib("VmRSS")
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        step()
+        peaks.append((_proc_status_kib("VmHWM") - before) / 1024)
+    print(json.dumps(max(peaks)))
+
+
+def peak_step_memory(library):
+    """Peak extra resident memory of one training step, MiB, measured in a subprocess."""
+    code = f"import sys; sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r}); import ops; ops._peak_step_memory_child({library!r})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    rows = []
+    for name, target, make_pair in [
+        ("SimpleConvNet training step (batch 100)", 1.5, training_step_pair),
+        ("Convolution fwd+bwd (100,3,32,32), 16 3x3, pad 1", 2.0, convolution_pair),
+        ("max pooling 2x2/2 fwd+bwd (100,30,24,24)", 2.0, pooling_pair),
+    ]:
+        ours, theirs = make_pair()
+        ms_ours, ms_theirs = alternate(ours, theirs)
+        rows.append((name, f"{ms_ours:.1f} ms", f"{ms_theirs:.1f} ms", ms_ours / ms_theirs, target))
+    mem_ours = peak_step_memory("scratchcnn")
+    mem_theirs = peak_step_memory("torch")
+    rows.append(("peak memory of a training step", f"{mem_ours:.1f} MiB", f"{mem_theirs:.1f} MiB", mem_ours / mem_theirs, None))
+
+    print(f"scratchcnn vs PyTorch CPU, {THREADS} threads each, median of alternating rounds")
+    print(f"{'workload':50s} {'scratchcnn':>12s} {'PyTorch':>12s} {'ratio':>7s} {'target':>7s}")
+    for name, a, b, ratio, target in rows:
+        verdict = "" if target is None else (f"<= {target:g}" + (" ok" if ratio <= target else " MISSED"))
+        print(f"{name:50s} {a:>12s} {b:>12s} {ratio:6.2f}x {verdict:>7s}")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
