@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 BOOK_INDEX := $(CURDIR)/_build/html/index.html
 
-.PHONY: setup setup-book test book train bench publish chromium clean
+.PHONY: setup setup-book test book train bench release publish chromium bubblewrap clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.stamp-%: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[$*]"
 	touch $@
 
-setup: $(VENV)/.stamp-dev chromium
+setup: $(VENV)/.stamp-dev chromium bubblewrap
 
 setup-book: $(VENV)/.stamp-book
 
@@ -29,6 +29,12 @@ chromium:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "noto.*cjk"; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+# Grading runs each student's notebook inside a bubblewrap sandbox.
+bubblewrap:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq bubblewrap >/dev/null; }
 
 test: setup
 	$(BIN)/python -m pytest
@@ -41,6 +47,14 @@ book: setup-book
 
 train: $(VENV)/.stamp-mnist5k
 	$(BIN)/python -m scratchcnn train
+
+# Regenerate the student notebooks exercises/ from solutions/ (commit both).
+release: $(VENV)/.stamp-grading
+	$(BIN)/python -m autograder release
+
+# The public site: the built book plus the student notebooks, checked for leaked answers.
+publish: book
+	$(BIN)/python -m autograder publish
 
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python bench/run.py

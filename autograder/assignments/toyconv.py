@@ -1,0 +1,88 @@
+"""toyConv: a convolution layer's forward and backward pass, written by hand with im2col.
+
+Hidden tests: the student's ``conv_forward`` and ``conv_backward`` on random batches with
+several channels and filters, strides and paddings the visible tests do not use, compared
+with ``scratchcnn.layers.Convolution``; plus a gradient check of the student's backward pass
+against central differences of their own forward pass.
+"""
+
+from scratchcnn.util import conv_output_size
+
+from ..probes import Case, Forbidden, Probe, Spec, central_outputs, gradient_check, returned
+
+# (x shape (N, C, H, W), W shape (FN, C, FH, FW), stride, pad)
+SETTINGS = [
+    ((2, 3, 7, 7), (4, 3, 3, 3), 2, 1),
+    ((3, 2, 5, 6), (3, 2, 2, 3), 1, 2),
+    ((1, 4, 9, 9), (2, 4, 3, 3), 3, 0),
+]
+H = 1e-4  # step of the central differences
+
+
+def make_cases(rng):
+    for x_shape, w_shape, stride, pad in SETTINGS:
+        N, _, height, width = x_shape
+        FN, _, FH, FW = w_shape
+        OH = conv_output_size(height, FH, stride, pad, axis="H")
+        OW = conv_output_size(width, FW, stride, pad, axis="W")
+        yield Case(
+            f"x {x_shape}, W {w_shape}, stride {stride}, pad {pad}",
+            dict(
+                x=rng.standard_normal(x_shape),
+                W=rng.standard_normal(w_shape),
+                b=rng.standard_normal(FN),
+                stride=stride,
+                pad=pad,
+                dout=rng.standard_normal((N, FN, OH, OW)),
+                direction=rng.standard_normal(x_shape),
+            ),
+        )
+
+
+def _forward(functions, case, x):
+    result = functions["conv_forward"](x, case.W.copy(), case.b.copy(), case.stride, case.pad)
+    return returned(result, 2, "conv_forward", "(out, cache)")
+
+
+def call_forward(functions, case):
+    return {"out": _forward(functions, case, case.x.copy())[0]}
+
+
+def call_backward(functions, case):
+    _, cache = _forward(functions, case, case.x.copy())
+    dx, dW, db = returned(functions["conv_backward"](case.dout.copy(), cache), 3, "conv_backward", "(dx, dW, db)")
+    return {"dx": dx, "dW": dW, "db": db, **central_outputs(lambda x: _forward(functions, case, x)[0], case, H)}
+
+
+def _layer(case):
+    from scratchcnn.layers import Convolution  # imported here: never at import time in a sandbox
+
+    return Convolution(case.W, case.b, case.stride, case.pad)
+
+
+def reference_forward(case):
+    return {"out": _layer(case).forward(case.x)}
+
+
+def reference_backward(case):
+    layer = _layer(case)
+    layer.forward(case.x)
+    dx = layer.backward(case.dout)
+    return {"dx": dx, "dW": layer.dW, "db": layer.db}
+
+
+SPEC = Spec(
+    name="toyConv",
+    memory_limit=2**30,  # the toy exercises need little; a memory bomb fails sooner
+    probes=[
+        Probe("conv_forward", make_cases, call_forward, reference_forward),
+        Probe("conv_backward", make_cases, call_backward, reference_backward, extra=gradient_check(H)),
+    ],
+    forbidden=[
+        Forbidden(
+            "scratchcnn.layers.Convolution",
+            "toyConv asks you to write the convolution's forward and backward passes yourself; "
+            "scratchcnn's Convolution layer may not be used here (im2col and col2im may)",
+        )
+    ],
+)

@@ -1,0 +1,361 @@
+"""`grade ASSIGNMENT [--jobs N]`: grade every collected submission, N at a time.
+
+For each student (see the package docstring for the steps): read the file, rebuild the
+notebook, read the code, run it in the sandbox, judge every test cell in this process,
+write the graded copy for formgrader, the result file and the gradebook.
+
+Nothing is lost and nothing is done twice:
+
+* the gradebook is copied to backups/ before the run;
+* each student's result is written to results/ (atomically) as soon as it is known, with a
+  key made of everything the score depends on (the submitted files' sha256, the source
+  notebook, the assignment's grader module, the grader's own code, the limits, the seed
+  key); a later run whose key is the same reuses it instead of running the notebook again,
+  so a run killed halfway resumes where it stopped and ends with the same scores;
+* the gradebook update for a student is one transaction, replayed from the result file.
+"""
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import shutil
+import signal
+import tempfile
+import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+
+from . import collect, gradebook, reconstruct, sandbox, static, submission, verdict
+from .config import Workdir, check_assignment, source_notebook
+from .probes import load_spec
+from .release import register
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def seed_key(workdir):
+    """The secret the per-student seeds derive from; created on first use, readable by no one else."""
+    path = workdir.secret
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def seed_for(key, assignment, student):
+    """A student's seed: unpredictable without the key, the same on every regrade."""
+    digest = hmac.new(key, f"{assignment}/{student}".encode(), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
+
+
+def _code_fingerprint(assignment):
+    """sha256 of what a score depends on besides the submission: notebook and grader code."""
+    digest = hashlib.sha256(source_notebook(assignment).read_bytes())
+    for path in sorted(PACKAGE.glob("*.py")) + [PACKAGE / "assignments" / f"{assignment.lower()}.py"]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Context:
+    """What every student's grading shares: template, checks, spec, limits, key."""
+
+    def __init__(self, assignment, workdir, time_limit, use_bwrap):
+        self.assignment = assignment
+        self.workdir = workdir
+        self.template = reconstruct.Template.load(assignment)
+        self.spec = load_spec(assignment)
+        self.limits = self.spec.limits(time_limit)
+        self.use_bwrap = use_bwrap
+        self.tests = [(gid, points, verdict.parse_checks(source)) for gid, points, source in self.template.test_cells()]
+        self.key = seed_key(workdir)
+        self.fingerprint = _code_fingerprint(assignment)
+
+    def result_key(self, entry):
+        payload = json.dumps(
+            [entry["files"], self.fingerprint, asdict(self.limits), hashlib.sha256(self.key).hexdigest()],
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _signal_name(returncode):
+    code = -returncode if returncode < 0 else returncode - 128 if returncode > 128 else None
+    try:
+        return signal.Signals(code).name if code else None
+    except ValueError:
+        return None
+
+
+def _stop_reason(run, limits):
+    """Why the notebook did not reach its end, in words, or None if it did."""
+    if run.timed_out:
+        return f"the notebook reached the time limit of {limits.time:g} s"
+    if not run.finished:
+        name = _signal_name(run.returncode)
+        how = f"killed by {name}" if name else f"exit code {run.returncode}"
+        return f"the notebook's process stopped ({how})"
+    return None
+
+
+def _not_run_reason(outputs, stop_reason):
+    """Why the checks of one cell recorded nothing."""
+    if outputs is None:
+        return f"the cell did not finish: {stop_reason}" if stop_reason else "the cell did not run"
+    for output in outputs:
+        if output.get("output_type") == "error":
+            error = f"{str(output.get('ename'))[:80]}: {str(output.get('evalue'))[:300]}".rstrip(": ")
+            return f"the cell stopped with {error}"
+    return "the check was not reached"
+
+
+def _verdict_output(cell_verdict):
+    mark = "passed" if not cell_verdict.messages else "failed"
+    lines = [f"[grader] {cell_verdict.grade_id}: {mark}, {cell_verdict.score:g} of {cell_verdict.points:g} points"]
+    lines += [f"  - {message}" for message in cell_verdict.messages]
+    return {"output_type": "stream", "name": "stdout", "text": "\n".join(lines) + "\n"}
+
+
+def _error_result(student, message, key=None):
+    return {
+        "student": student,
+        "status": f"error: {message}",
+        "score": 0.0,
+        "cells": {},
+        "comments": {},
+        "manual_reasons": [],
+        "notes": [],
+        "key": key,
+    }
+
+
+def _forbidden_tests(context, findings, run):
+    """{test grade_id: reason} for the tests a forbidden use of the reference zeroes."""
+    zeroed = {}
+    for rule in context.spec.forbidden:
+        if rule.target in findings.forbidden or f"forbidden:{rule.target}" in run.records:
+            for grade_id, _, _ in context.tests:
+                if not rule.tests or grade_id in rule.tests:
+                    zeroed[grade_id] = rule.reason
+    return zeroed
+
+
+def _judge_tests(context, rebuilt, findings, run, seed):
+    """({grade_id: cell result}, {cell index: the verdict output}) for every graded cell."""
+    stop_reason = _stop_reason(run, context.limits)
+    grade_ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in rebuilt.cells]
+    index_of = {grade_id: i for i, grade_id in enumerate(grade_ids) if grade_id}
+    zeroed = _forbidden_tests(context, findings, run)
+    cells, outputs = {}, {}
+    for grade_id, points, checks in context.tests:
+        index = index_of[grade_id]
+        reason = _not_run_reason(run.outputs.get(index), stop_reason)
+        cell_verdict = verdict.judge_cell(grade_id, points, checks, run.records, seed, reason)
+        if grade_id in zeroed:
+            cell_verdict.score = 0.0
+            cell_verdict.messages.append(f"0 points: {zeroed[grade_id]}")
+        cells[grade_id] = {"score": cell_verdict.score, "max_score": points, "messages": cell_verdict.messages}
+        outputs[index] = [_verdict_output(cell_verdict)]
+    for grade_id, kind in zip(grade_ids, rebuilt.kinds):
+        if kind in ("manual", "task"):  # written answers: the instructor grades them in formgrader
+            cells[grade_id] = {"score": None, "max_score": None, "messages": ["graded by hand"]}
+    return cells, outputs
+
+
+def _comments(context, rebuilt, findings):
+    """nbgrader's automatic comment of each answer cell: no response, or a forbidden use."""
+    comments = {grade_id: None for grade_id in context.template.answer_ids()}
+    for grade_id in rebuilt.unanswered:
+        comments[grade_id] = "No response."
+    for rule in context.spec.forbidden:
+        for where in findings.forbidden.get(rule.target, []):
+            label = where.split(",")[0]  # "conv_forward, line 3", or one of the student's own cells
+            comments[label if label in comments else next(iter(comments))] = f"Uses {rule.target}: {rule.reason}."
+    return comments
+
+
+def _status(run, limits, manual_reasons):
+    stop_reason = _stop_reason(run, limits)
+    if run.timed_out:
+        return "timeout"
+    if stop_reason:
+        return f"error: {stop_reason}"
+    if manual_reasons:
+        return f"manual: {manual_reasons[0]}"
+    return "graded"
+
+
+def grade_student(context, student, entry):
+    """Grade one student's collected submission; returns the result (a JSON-able dict)."""
+    key = context.result_key(entry)
+    if not entry.get("notebook"):
+        return _error_result(student, "; ".join(entry.get("notes") or ["no notebook"]), key)
+    try:
+        files = collect.verify(context.workdir, context.assignment, student, entry)
+        cells, notes = submission.read(files.pop(entry["notebook"]))
+    except (ValueError, submission.BadSubmission) as problem:
+        return _error_result(student, str(problem), key)
+    rebuilt = reconstruct.reconstruct(context.template, cells)
+    findings = static.inspect_code(rebuilt.student_code, context.spec.forbidden)
+    code_cells = [
+        {"index": i, "kind": kind, "source": cell["source"]}
+        for i, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds))
+        if cell["cell_type"] == "code"
+    ]
+    seed = seed_for(context.key, context.assignment, student)
+    scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-{student}-"))
+    try:
+        run = sandbox.run(context.assignment, code_cells, seed, scratch / "run", files, context.limits, context.use_bwrap)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, seed)
+    manual_reasons = [f"answer cell {gid!r} not found in the submission (nbgrader metadata deleted?)" for gid in rebuilt.unmatched]
+    manual_reasons += [f"code to check by hand: {what}" for what in findings.suspicious]
+    _write_graded_notebook(context, student, rebuilt, run, verdict_outputs)
+    return {
+        "student": student,
+        "status": _status(run, context.limits, manual_reasons),
+        "score": sum(cell["score"] or 0.0 for cell in result_cells.values()),
+        "cells": result_cells,
+        "comments": _comments(context, rebuilt, findings),
+        "manual_reasons": manual_reasons,
+        "notes": list(entry.get("notes", [])) + notes + rebuilt.notes + [f"syntax error in {w}" for w in findings.syntax_errors],
+        "seconds": round(run.elapsed, 2),
+        "key": key,
+    }
+
+
+def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs):
+    """The autograded copy formgrader and the feedback show: the graded cells and outputs.
+
+    Written as plain JSON: the cells are the template's (valid nbformat) and the outputs were
+    rebuilt by the runner in nbformat's shapes; nbformat's schema validation would only cost
+    time on every notebook.
+    """
+    cells = []
+    for index, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds)):
+        cell = dict(cell, id=cell.get("id") or f"student-cell-{index}")
+        if cell["cell_type"] == "code":
+            cell["outputs"] = verdict_outputs.get(index, run.outputs.get(index, []))
+            cell["execution_count"] = None
+        cells.append(cell)
+    notebook = {"cells": cells, "metadata": context.template.notebook.metadata, "nbformat": 4, "nbformat_minor": 5}
+    folder = context.workdir.autograded / student / context.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{context.assignment}.ipynb").write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
+    stamp = context.workdir.submitted / student / context.assignment / "timestamp.txt"
+    if stamp.exists():
+        shutil.copyfile(stamp, folder / "timestamp.txt")
+
+
+def _intact(context, student, entry):
+    """Whether the stored files are still the collected ones (else the result is stale)."""
+    try:
+        collect.verify(context.workdir, context.assignment, student, entry)
+    except ValueError:
+        return False
+    return True
+
+
+def _result_path(workdir, assignment, student):
+    return workdir.results / assignment / f"{student}.json"
+
+
+def _save_result(workdir, assignment, result):
+    path = _result_path(workdir, assignment, result["student"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(result, indent=1, sort_keys=True))
+    os.replace(temporary, path)
+
+
+def load_results(workdir, assignment):
+    folder = workdir.results / assignment
+    return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))} if folder.exists() else {}
+
+
+def _record(gb, assignment, result, entry):
+    """A student's result into the gradebook (errors leave only the student's name there)."""
+    if result["cells"]:
+        gradebook.save(gb, assignment, result, entry["collected"])
+    else:
+        gb.update_or_create_student(result["student"])
+        gb.db.commit()
+
+
+def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=True, progress=True, students=None):
+    """Grade the collected submissions of ``assignment``; returns {student: result}.
+
+    Results reused from an earlier run go to the gradebook first; each new result goes to
+    results/ and then to the gradebook as soon as it is known, while the other notebooks run.
+    """
+    from tqdm import tqdm
+
+    check_assignment(assignment)
+    if use_bwrap and not sandbox.bwrap_path():
+        raise ValueError(
+            "bubblewrap is not available (install the package bubblewrap; user namespaces must be "
+            "allowed): student code would run with your rights and see your files. Use --no-sandbox "
+            "to grade anyway, for code you trust"
+        )
+    workdir.create()
+    workdir.tmp.mkdir(exist_ok=True)
+    gradebook.backup(workdir)
+    register(assignment, workdir)
+    context = Context(assignment, workdir, time_limit, use_bwrap)
+    manifest = collect.load_manifest(workdir, assignment)["students"]
+    chosen = sorted(manifest) if students is None else sorted(set(students) & set(manifest))
+    previous = load_results(workdir, assignment)
+
+    def reusable(student):
+        cached = previous.get(student)
+        return (
+            not force
+            and cached is not None
+            and cached.get("key") == context.result_key(manifest[student])
+            and _intact(context, student, manifest[student])
+        )
+
+    results = {student: previous[student] for student in chosen if reusable(student)}
+    todo = [student for student in chosen if student not in results]
+    with gradebook.open_gradebook(workdir) as gb, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for student, result in results.items():
+            _record(gb, assignment, result, manifest[student])
+        futures = {pool.submit(grade_student, context, s, manifest[s]): s for s in todo}
+        bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
+        for future in as_completed(futures):
+            student = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # a grader bug must not stop the rest of the class
+                traceback.print_exc()
+                result = _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
+            _save_result(workdir, assignment, result)
+            _record(gb, assignment, result, manifest[student])
+            results[student] = result
+            bar.update()
+        bar.close()
+    return dict(sorted(results.items()))
+
+
+def summary(results, max_score):
+    """The table `grade` prints: one line per student."""
+    lines = [f"{'student':20} {'score':>11}  {'time':>6}  status"]
+    for student, result in sorted(results.items()):
+        seconds = f"{result['seconds']:.1f}s" if "seconds" in result else "-"
+        lines.append(f"{student:20} {result['score']:5g} / {max_score:<3g}  {seconds:>6}  {result['status']}")
+    return "\n".join(lines)
+
+
+def main(args):
+    workdir = Workdir(args.workdir)
+    results = grade(
+        args.assignment, workdir, jobs=args.jobs, time_limit=args.timeout, force=args.force, use_bwrap=not args.no_sandbox
+    )
+    max_score = sum(points for _, points, _ in reconstruct.Template.load(args.assignment).test_cells())
+    print(summary(results, max_score))
+    return 0

@@ -1,0 +1,99 @@
+"""Scores into nbgrader's gradebook, the way nbgrader's own autograder writes them.
+
+Only ``auto_score``, ``needs_manual_grade``, the automatic comments and the notebook's flag
+are written. ``manual_score`` and ``manual_comment``, what an instructor enters in formgrader,
+are never touched: nbgrader counts a manual score instead of the automatic one, so a regrade
+changes nothing an instructor decided. Each student's update is one transaction.
+"""
+
+import os
+import sqlite3
+import time
+import warnings
+
+from .config import COURSE_ID
+
+
+def _alembic_head():
+    """The schema version a new gradebook records, read in-process.
+
+    nbgrader finds it by running the ``alembic`` command in a subprocess, which costs seconds
+    (and needs the venv's scripts on PATH); the answer is the same.
+    """
+    import nbgrader
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", os.path.join(os.path.dirname(nbgrader.__file__), "alembic"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def prepare_nbgrader():
+    """Call before nbgrader touches a gradebook: fast creation, no harmless-warning noise."""
+    import nbgrader.api
+    from sqlalchemy.exc import SAWarning
+
+    nbgrader.api.get_alembic_version = _alembic_head
+    # nbgrader's own add_submission triggers these (harmless) SQLAlchemy warnings.
+    warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
+
+
+def open_gradebook(workdir):
+    from nbgrader.api import Gradebook
+
+    prepare_nbgrader()
+    workdir.create()
+    return Gradebook(workdir.db_url, COURSE_ID)
+
+
+def backup(workdir):
+    """Copy the gradebook to backups/ (a consistent copy, even mid-write). Returns the path."""
+    if not workdir.gradebook.exists():
+        return None
+    workdir.backups.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**9:09d}"
+    target = workdir.backups / f"gradebook-{stamp}.db"
+    with sqlite3.connect(workdir.gradebook) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
+def add_students(workdir, student_ids):
+    with open_gradebook(workdir) as gb:
+        for student in student_ids:
+            gb.update_or_create_student(student)
+
+
+def save(gb, assignment, result, timestamp):
+    """Write one student's result (see grade.grade_student) into the open gradebook ``gb``."""
+    student = result["student"]
+    gb.update_or_create_student(student)
+    gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+    flagged = bool(result["manual_reasons"])
+    for grade_id, cell in result["cells"].items():
+        grade = gb.find_grade(grade_id, assignment, assignment, student)
+        grade.auto_score = cell["score"]
+        grade.needs_manual_grade = grade.manual_score is not None or cell["score"] is None or flagged
+    for grade_id, text in result["comments"].items():
+        gb.find_comment(grade_id, assignment, assignment, student).auto_comment = text
+    if flagged:
+        gb.find_submission_notebook(assignment, assignment, student).flagged = True
+    gb.db.commit()
+
+
+def scores(workdir):
+    """({(student, assignment): score}, {assignment: max_score}, [student ids]).
+
+    A submission's score counts the manual grades where an instructor entered one.
+    """
+    if not workdir.gradebook.exists():
+        return {}, {}, []
+    with open_gradebook(workdir) as gb:
+        maxima = {a.name: float(a.max_score) for a in gb.assignments}
+        result = {}
+        for assignment in gb.assignments:
+            for submission in assignment.submissions:
+                result[(submission.student.id, assignment.name)] = float(submission.score)
+        students = sorted(s.id for s in gb.students)
+    return result, maxima, students

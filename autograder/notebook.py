@@ -1,0 +1,118 @@
+"""The checks that the test cells of the course's notebooks call.
+
+    from autograder.notebook import expect_close, expect_error, expect_shape, hidden_tests
+
+They work in two modes:
+
+* **Local** (a student's own machine, ``nbgrader validate``): each check runs right here and
+  raises an AssertionError whose message says what is wrong and, where possible, what
+  usually causes it. Hidden tests compare with the reference library on practice inputs.
+* **Graded** (inside the grader's sandbox, switched on by :mod:`autograder.runner`): the
+  checks only *record* the values they are given; they never raise and decide nothing. The
+  grader reads the records in its own process and compares them there (with the expected
+  values written in the original test cell, or with the reference library on the
+  student's secret random inputs). Whatever the student's code does to this module, to
+  NumPy or to ``scratchcnn``, the verdict is not computed where it could interfere.
+
+Rules the grader relies on (see GRADING_STYLE.md): each check's first argument is a name
+unique in the notebook, and every other argument except the student's value is a literal.
+"""
+
+import json
+
+import numpy as np
+
+from . import records
+from .compare import ATOL, RTOL, mismatch, shape_mismatch
+from .probes import PRACTICE_SEED, load_spec
+
+__all__ = ["expect_shape", "expect_close", "expect_error", "hidden_tests"]
+
+
+class Checks:
+    """The four checks, bound to a mode: ``write`` is None locally, else a records writer.
+
+    In graded mode the runner builds one instance before any student code runs and hands its
+    bound methods to every test cell; the references it needs are taken at construction.
+    """
+
+    def __init__(self, write=None, seed=PRACTICE_SEED):
+        self._write = write
+        self._seed = seed
+        self._dumps = json.dumps
+        self._encode = records.encode
+        self._encode_error = records.encode_error
+
+    def _record(self, name, entry):
+        entry["check"] = name
+        self._write((self._dumps(entry) + "\n").encode())
+
+    def _record_value(self, name, value):
+        try:
+            self._record(name, {"value": self._encode(value)})
+        except ValueError as error:
+            self._record(name, {"error": str(error)})
+
+    def expect_shape(self, name, actual, shape, hint=""):
+        """``actual`` has shape ``shape`` (a literal tuple)."""
+        actual_shape = np.shape(actual)
+        if self._write:
+            self._record_value(name, actual_shape)
+            return
+        problem = shape_mismatch(name, actual_shape, shape, hint)
+        if problem:
+            raise AssertionError(problem)
+
+    def expect_close(self, name, actual, expected, hint="", rtol=RTOL, atol=ATOL):
+        """``actual`` equals ``expected`` (a literal: number or nested lists) within tolerance."""
+        if self._write:
+            self._record_value(name, actual)
+            return
+        problem = mismatch(name, actual, expected, rtol, atol, hint)
+        if problem:
+            raise AssertionError(problem)
+
+    def expect_error(self, name, error, function, *args, **kwargs):
+        """``function(*args, **kwargs)`` raises ``error`` (a built-in exception class)."""
+        try:
+            function(*args, **kwargs)
+        except Exception as raised:
+            if self._write:
+                names = [cls.__name__ for cls in type(raised).__mro__]
+                self._record(name, {"raised": names, "message": self._encode_error(raised)["error"]})
+            elif not isinstance(raised, error):
+                raise AssertionError(
+                    f"{name}: expected {error.__name__}, but {type(raised).__name__} was raised: {raised}"
+                ) from raised
+            return
+        if self._write:
+            self._record(name, {"raised": []})
+        else:
+            raise AssertionError(f"{name}: expected {error.__name__}, but nothing was raised")
+
+    def hidden_tests(self, assignment, probe, **functions):
+        """Run hidden test ``probe`` of ``assignment`` on the student's ``functions``."""
+        probe = load_spec(assignment).probe(probe)
+        cases = probe.cases(self._seed)
+        if not self._write:
+            for case in cases:
+                values = probe.student_values(functions, case)
+                problem = probe.judge(case, {k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
+                if problem:
+                    raise AssertionError(f"{probe.name}, {case.label}: {problem}")
+            return
+        results = []
+        for case in cases:
+            try:
+                values = probe.student_values(functions, case)
+                results.append({key: self._encode(value) for key, value in values.items()})
+            except Exception as error:  # the student's function failed on this case
+                results.append(self._encode_error(error))
+        self._record(f"hidden:{probe.name}", {"cases": results})
+
+
+_local = Checks()
+expect_shape = _local.expect_shape
+expect_close = _local.expect_close
+expect_error = _local.expect_error
+hidden_tests = _local.hidden_tests

@@ -1,0 +1,180 @@
+"""Hidden tests as data: what each assignment's grader-side module declares.
+
+A :class:`Probe` is one hidden test. Its random cases are built from a seed on *both* sides:
+
+* in the student's process (the sandbox), :meth:`Probe.student_values` calls the student's
+  functions on each case and the values are recorded (see :mod:`autograder.records`);
+* in the grader's process, :meth:`Probe.judge` rebuilds the same cases from the same seed,
+  computes what the reference library gives and compares.
+
+The student's process never decides anything and never sees the reference's answers, so
+redefining ``np.allclose``, lying ``__eq__`` methods or a monkeypatched ``scratchcnn``
+change nothing. The seed differs per student and comes from a key only the grader holds.
+
+An assignment module (``autograder/assignments/<name>.py``) defines ``SPEC = Spec(...)``.
+"""
+
+import importlib
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .compare import ATOL, RTOL, mismatch
+
+# The seed of a notebook run outside the grader (a student's machine, nbgrader validate).
+PRACTICE_SEED = 20240601
+
+
+@dataclass
+class Case:
+    """One random input set of a probe: a label for messages and the named inputs."""
+
+    label: str
+    inputs: dict
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["inputs"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class Probe:
+    """A hidden test.
+
+    Parameters
+    ----------
+    name : str
+        Unique in the assignment; the notebook calls ``hidden_tests(assignment, name, ...)``.
+    make_cases : callable (rng) -> iterable of Case
+        Builds the random inputs; must use only ``rng`` for randomness.
+    call : callable (functions, case) -> {value name: array}
+        Runs in the student's process: calls the student's functions (a dict by name) on the
+        case and returns what is to be recorded.
+    reference : callable (case) -> {value name: array}
+        Runs in the grader's process: the expected values, from the reference library.
+        Every name it returns must also be returned by ``call``.
+    extra : callable (case, values) -> message or None, optional
+        A further check on the recorded values (e.g. a gradient check), in the grader.
+    """
+
+    name: str
+    make_cases: object
+    call: object
+    reference: object
+    extra: object = None
+    rtol: float = RTOL
+    atol: float = ATOL
+
+    def cases(self, seed):
+        rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
+        return list(self.make_cases(rng))
+
+    def student_values(self, functions, case):
+        return self.call(functions, case)
+
+    def judge(self, case, values):
+        """None if the recorded ``values`` (name -> float64 array) are right for ``case``."""
+        for name, expected in self.reference(case).items():
+            if name not in values:
+                return f"{name} was not recorded"
+            problem = mismatch(name, values[name], expected, self.rtol, self.atol)
+            if problem:
+                return problem
+        return self.extra(case, values) if self.extra else None
+
+
+@dataclass
+class Forbidden:
+    """Part of the reference library the assignment asks the student to write themselves.
+
+    ``target`` is the dotted path of the object (``"scratchcnn.layers.Convolution"``).
+    Using it zeroes the test cells listed in ``tests`` (all autograded tests if empty), and
+    the comment says ``reason``.
+    """
+
+    target: str
+    reason: str
+    tests: tuple = ()
+
+    @property
+    def attribute(self):
+        return self.target.rsplit(".", 1)[1]
+
+
+@dataclass
+class Spec:
+    """Everything the grader knows about one assignment beyond its notebook."""
+
+    name: str
+    probes: list
+    forbidden: list = field(default_factory=list)
+    time_limit: float = 60.0  # seconds for the whole notebook
+    memory_limit: int = 2 * 2**30  # bytes of address space for the student's process
+
+    def limits(self, time_limit=None):
+        """The sandbox limits of this assignment; ``time_limit`` overrides the default."""
+        from .config import Limits
+
+        return Limits(time=time_limit or self.time_limit, memory=self.memory_limit)
+
+    def probe(self, name):
+        for probe in self.probes:
+            if probe.name == name:
+                return probe
+        raise KeyError(f"assignment {self.name} has no hidden test {name!r}")
+
+
+def load_spec(assignment):
+    """The Spec of an assignment, from ``autograder.assignments.<assignment lowercased>``."""
+    module = importlib.import_module(f"autograder.assignments.{assignment.lower()}")
+    return module.SPEC
+
+
+def returned(result, count, function, names):
+    """``result`` as a tuple of ``count`` values, or a TypeError a student can act on."""
+    if isinstance(result, tuple) and len(result) == count:
+        return result
+    got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+    raise TypeError(f"{function} must return {names}; it returned {got}")
+
+
+def central_outputs(forward, case, h):
+    """The student's outputs at x + h v and x - h v, for :func:`gradient_check`.
+
+    ``forward`` maps an input batch to the output; ``case`` holds ``x`` and ``direction`` (v).
+    """
+    return {"out_plus": forward(case.x + h * case.direction), "out_minus": forward(case.x - h * case.direction)}
+
+
+def gradient_check(h, name="dx"):
+    """A Probe ``extra``: the recorded gradient ``name`` against central differences.
+
+    The probe's ``call`` must also record :func:`central_outputs` (same ``h``), and its cases
+    must hold ``dout`` (the upstream gradient the backward pass was given) and ``direction``.
+    """
+
+    def check(case, values):
+        return directional_check(name, case.dout, values["out_plus"], values["out_minus"], h, values[name], case.direction)
+
+    return check
+
+
+def directional_check(name, dout, out_plus, out_minus, h, grad, direction, tol=1e-5):
+    """A gradient check along one random direction, computed from recorded values only.
+
+    For L = sum(dout * f(x)), central differences give dL/dx . v approximately as
+    sum(dout * (f(x + h v) - f(x - h v))) / (2 h); the backward pass claims it is
+    sum(grad * v). Returns a message when the two disagree (relative error above ``tol``).
+    """
+    numeric = float(np.sum(dout * (out_plus - out_minus)) / (2 * h))
+    analytic = float(np.sum(grad * direction))
+    error = abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12)
+    if error <= tol:
+        return None
+    return (
+        f"gradient check failed for {name}: your backward pass gives {analytic:.6g} along a "
+        f"random direction, central differences of your forward pass give {numeric:.6g}"
+    )

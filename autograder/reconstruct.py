@@ -1,0 +1,175 @@
+"""Build the notebook that is actually run: the instructor's cells, the student's answers.
+
+A student can edit or delete a read-only test cell, strip nbgrader's metadata, change a
+cell's type, reorder cells or add new ones. None of that reaches the graded run, because the
+graded notebook is not the submitted file: it is the instructor's notebook (the source with
+its solutions cleared, hidden tests included) in which only the answer cells are filled in
+with the student's text, matched by their nbgrader ``grade_id``. Everything else, test cells
+above all, comes from the source.
+
+Student code cells that match no template cell (new cells, or answer cells whose metadata
+was deleted) are kept, placed after the answer cell that precedes them in the student's
+notebook. An answer cell that cannot be matched leaves its slot empty and flags the
+notebook for manual grading: its tests still run (the code may have landed in a new cell),
+but the score is never taken as final without an instructor looking.
+"""
+
+import copy
+from dataclasses import dataclass, field
+
+from .config import source_notebook
+
+
+def _nbgrader(cell):
+    meta = cell.get("metadata", {}).get("nbgrader")
+    return meta if isinstance(meta, dict) else {}
+
+
+def _grade_id(cell):
+    grade_id = _nbgrader(cell).get("grade_id")
+    return grade_id if isinstance(grade_id, str) and grade_id else None
+
+
+def kind_of(cell):
+    """'answer' (student code), 'manual' (answer graded by hand), 'test', 'task' or 'fixed'."""
+    meta = _nbgrader(cell)
+    if meta.get("solution"):
+        return "manual" if meta.get("grade") or cell["cell_type"] != "code" else "answer"
+    if meta.get("grade"):
+        return "test" if cell["cell_type"] == "code" else "manual"
+    if meta.get("task"):
+        return "task"
+    return "fixed"
+
+
+@dataclass
+class Template:
+    """An assignment's notebook as the grader runs it.
+
+    ``cells`` are nbformat cells of the source notebook with the solutions replaced by
+    nbgrader's stubs (hidden tests kept); ``release_sources`` maps a grade_id to the text
+    the student was given (hidden tests removed).
+    """
+
+    assignment: str
+    notebook: object
+    release_sources: dict
+
+    @classmethod
+    def load(cls, assignment):
+        import nbformat
+        from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+        notebook = nbformat.read(source_notebook(assignment), as_version=4)
+        notebook, _ = ClearSolutions().preprocess(notebook, {})
+        released, _ = ClearHiddenTests().preprocess(copy.deepcopy(notebook), {})
+        sources = {_grade_id(c): c.source for c in released.cells if _grade_id(c)}
+        return cls(assignment, notebook, sources)
+
+    @property
+    def cells(self):
+        return self.notebook.cells
+
+    def test_cells(self):
+        """[(grade_id, points, source)] of the autograded test cells, in order."""
+        return [
+            (_grade_id(c), float(_nbgrader(c).get("points", 0)), c.source)
+            for c in self.cells
+            if kind_of(c) == "test"
+        ]
+
+    def answer_ids(self):
+        return [_grade_id(c) for c in self.cells if kind_of(c) in ("answer", "manual")]
+
+
+@dataclass
+class Reconstruction:
+    """The graded notebook's cells (nbformat dicts) and what was found on the way.
+
+    ``kinds[i]`` is the kind of ``cells[i]`` ('extra' for a student's own code cell);
+    ``student_code`` maps a label to every piece of code the student wrote (for the static
+    checks); ``unmatched`` lists answer cells not found in the submission.
+    """
+
+    cells: list = field(default_factory=list)
+    kinds: list = field(default_factory=list)
+    student_code: dict = field(default_factory=dict)
+    unanswered: list = field(default_factory=list)
+    unmatched: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def _code_cell(source, metadata=None):
+    return {"cell_type": "code", "execution_count": None, "metadata": metadata or {}, "outputs": [], "source": source}
+
+
+def _escape_markdown(text):
+    # Student markdown is rendered as HTML in formgrader (the instructor's browser): no raw HTML.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def reconstruct(template, student_cells):
+    """The graded notebook for ``student_cells`` (as returned by submission.read)."""
+    result = Reconstruction()
+    answer_ids = set(template.answer_ids())
+    known_sources = set(template.release_sources.values()) | {c.source for c in template.cells if not _grade_id(c)}
+
+    answers, extras, seen = {}, {}, set()
+    anchor = None  # the answer cell the student's extra cells follow
+    for cell in student_cells:
+        grade_id = _grade_id(cell)
+        if grade_id in answer_ids and grade_id not in seen:
+            seen.add(grade_id)
+            answers[grade_id] = cell
+            anchor = grade_id
+            continue
+        if grade_id and grade_id in template.release_sources and grade_id not in answer_ids:
+            if cell["source"] != template.release_sources[grade_id]:
+                result.notes.append(f"changes to the read-only cell {grade_id!r} were discarded")
+            continue
+        if cell["cell_type"] == "code" and cell["source"].strip() and cell["source"] not in known_sources:
+            extras.setdefault(anchor, []).append(cell["source"])
+
+    def add(cell, kind, label=None):
+        result.cells.append(cell)
+        result.kinds.append(kind)
+        if label:
+            result.student_code[label] = cell["source"]
+
+    def add_extras(anchor_id):
+        for source in extras.pop(anchor_id, []):
+            add(_code_cell(source), "extra", f"your added cell {len(result.student_code) + 1}")
+
+    first_answer = True
+    for cell in template.cells:
+        kind = kind_of(cell)
+        if kind not in ("answer", "manual"):
+            add(copy.deepcopy(dict(cell)), kind)
+            continue
+        if first_answer:
+            add_extras(None)
+            first_answer = False
+        grade_id = _grade_id(cell)
+        graded = copy.deepcopy(dict(cell))
+        submitted = answers.get(grade_id)
+        if submitted is None:
+            result.unmatched.append(grade_id)
+            graded["source"] = ""
+        else:
+            graded["source"] = submitted["source"]
+            if submitted["source"] == template.release_sources.get(grade_id):
+                result.unanswered.append(grade_id)
+            if submitted["cell_type"] != cell.cell_type:
+                result.notes.append(
+                    f"the answer cell {grade_id!r} was changed to a {submitted['cell_type']} cell; "
+                    f"it was graded as a {cell.cell_type} cell"
+                )
+        if graded["cell_type"] == "markdown":
+            graded["source"] = _escape_markdown(graded["source"])
+            add(graded, kind)
+        else:
+            add(graded, kind, grade_id)
+        add_extras(grade_id)
+    for leftover in list(extras):
+        add_extras(leftover)
+    return result

@@ -1,0 +1,58 @@
+"""`release`: generate the student notebooks in exercises/ from solutions/ with nbgrader.
+
+nbgrader's generate_assignment replaces every ``### BEGIN SOLUTION`` ... ``### END SOLUTION``
+region with a stub, deletes the ``### BEGIN HIDDEN TESTS`` regions, locks the test cells with
+checksums, and records the assignment's cells in the gradebook. The output depends only on
+the source notebooks, so running it twice gives identical files (the test suite checks that
+the committed exercises/ is exactly what a fresh release produces).
+"""
+
+import logging
+import tempfile
+from pathlib import Path
+
+from .config import RELEASE_DIRECTORY, Workdir, available_assignments, check_assignment
+from .gradebook import prepare_nbgrader
+
+
+def _quiet_nbgrader():
+    # nbgrader logs a warning every time --force replaces an existing release.
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+
+
+def generate(assignment, workdir, into=None):
+    """Release one assignment into ``into`` (default: exercises/) and register it in the
+    gradebook of ``workdir``. Returns the released folder."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+
+    _quiet_nbgrader()
+    prepare_nbgrader()
+    release_root = Path(into).resolve() if into else None
+    config = workdir.create().nbgrader_config(release_directory=release_root or RELEASE_DIRECTORY)
+    config.GenerateAssignment.force = True
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    converter = GenerateAssignment(coursedir=coursedir, config=config)
+    converter.log.setLevel(logging.ERROR)
+    converter.start()
+    return Path(coursedir.format_path(coursedir.release_directory, ".", assignment)).resolve()
+
+
+def register(assignment, workdir):
+    """Make sure the gradebook of ``workdir`` knows the assignment's current cells.
+
+    The release is generated into a throwaway folder: exercises/ is not touched.
+    """
+    with tempfile.TemporaryDirectory(dir=workdir.create().root) as scratch:
+        generate(assignment, workdir, into=scratch)
+
+
+def main(args):
+    workdir = Workdir(args.workdir)
+    for name in args.assignments or available_assignments():
+        check_assignment(name)
+        folder = generate(name, workdir, into=args.into)
+        print(f"released {name} -> {folder}")
+    return 0
+

@@ -1,0 +1,158 @@
+"""Decide every test cell in the grader's own process, from the records of the run.
+
+The checks of a test cell are read from the *instructor's* text of that cell (never the
+student's copy): every statement of the form ``expect_close("name", value, [[1, 2]], ...)``,
+``expect_shape(...)``, ``expect_error(...)`` or ``hidden_tests("assignment", "probe", ...)``.
+The expected values are literals in that text, so the grader knows them without running
+anything; the student's values come from the records. Hidden tests are judged by their
+Probe, which rebuilds the secret inputs from the student's seed and asks the reference
+library.
+
+A test cell earns its points when every one of its checks passes (as in nbgrader, a test
+cell is all or nothing). A check with no record did not run: it fails, and the message says
+why (the cell raised an error, the time limit was reached, the process died).
+"""
+
+import ast
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import records
+from .compare import ATOL, RTOL, mismatch, shape_mismatch
+
+CHECKS = ("expect_shape", "expect_close", "expect_error", "hidden_tests")
+
+
+class TemplateError(ValueError):
+    """A test cell the grader cannot read: an authoring mistake in a source notebook."""
+
+
+@dataclass
+class Check:
+    kind: str  # one of CHECKS
+    name: str  # the record's key
+    expected: object = None
+    options: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return f"the hidden tests {self.name.removeprefix('hidden:')}" if self.kind == "hidden_tests" else self.name
+
+
+def _literal(node, what):
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise TemplateError(f"{what} must be a literal (numbers, strings, lists, tuples)") from None
+
+
+def parse_checks(source):
+    """The checks of a test cell's source, in order. TemplateError if one is not readable."""
+    checks = []
+    for statement in ast.parse(source).body:
+        call = statement.value if isinstance(statement, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in CHECKS):
+            continue
+        kind, args = call.func.id, call.args
+        options = {k.arg: _literal(k.value, f"{kind}'s {k.arg}") for k in call.keywords if kind != "hidden_tests"}
+        if kind == "hidden_tests":
+            checks.append(Check(kind, "hidden:" + _literal(args[1], "the probe name"), _literal(args[0], "the assignment")))
+        elif kind == "expect_error":
+            if not isinstance(args[1], ast.Name):
+                raise TemplateError("expect_error's second argument must be a built-in exception class")
+            checks.append(Check(kind, _literal(args[0], "a check's name"), args[1].id))
+        else:
+            checks.append(Check(kind, _literal(args[0], "a check's name"), _literal(args[2], f"{kind}'s expected value"), options))
+    return checks
+
+
+def _judge_value(check, record):
+    try:
+        actual = records.decode(record.get("value"))
+    except ValueError as error:
+        return f"{check.name}: the recorded value is unusable ({error})"
+    hint = check.options.get("hint", "")
+    if check.kind == "expect_shape":
+        return shape_mismatch(check.name, tuple(int(n) for n in actual), check.expected, hint)
+    rtol, atol = check.options.get("rtol", RTOL), check.options.get("atol", ATOL)
+    return mismatch(check.name, actual, check.expected, rtol, atol, hint)
+
+
+def _judge_error(check, record):
+    raised = record.get("raised")
+    if not isinstance(raised, list):
+        return f"{check.name}: the recorded value is unusable"
+    if check.expected in raised:
+        return None
+    if not raised:
+        return f"{check.name}: expected {check.expected}, but nothing was raised"
+    return f"{check.name}: expected {check.expected}, but {raised[0]} was raised"
+
+
+def _judge_hidden(check, record, seed):
+    from .probes import load_spec
+
+    probe = load_spec(check.expected).probe(check.name.removeprefix("hidden:"))
+    cases = probe.cases(seed)
+    results = record.get("cases")
+    if not isinstance(results, list) or len(results) != len(cases):
+        return f"hidden test {probe.name}: the recorded values are unusable"
+    for case, result in zip(cases, results):
+        error = records.error_text(result)
+        if error:
+            return f"hidden test {probe.name}, {case.label}: your code raised {error}"
+        try:
+            values = {key: records.decode(value) for key, value in result.items()}
+        except (ValueError, AttributeError) as problem:
+            return f"hidden test {probe.name}, {case.label}: the recorded values are unusable ({problem})"
+        problem = probe.judge(case, values)
+        if problem:
+            return f"hidden test {probe.name}, {case.label}: {problem}"
+    return None
+
+
+NOT_RUN = object()  # what judge() returns for a check that recorded nothing
+
+
+def judge(check, run_records, seed):
+    """None if ``check`` passed, NOT_RUN, or a message; ``run_records`` is {name: record}."""
+    record = run_records.get(check.name)
+    if record is None:
+        return NOT_RUN
+    error = records.error_text(record)
+    if error and check.kind != "hidden_tests":
+        return f"{check.name}: {error}"
+    try:
+        if check.kind == "expect_error":
+            return _judge_error(check, record)
+        if check.kind == "hidden_tests":
+            return _judge_hidden(check, record, seed)
+        return _judge_value(check, record)
+    except (ValueError, TypeError, FloatingPointError) as problem:  # a malformed record
+        return f"{check.name}: the recorded value is unusable ({problem})"
+
+
+@dataclass
+class CellVerdict:
+    grade_id: str
+    points: float
+    score: float
+    messages: list
+
+
+def judge_cell(grade_id, points, checks, run_records, seed, not_run_reason):
+    """The score and messages of one test cell."""
+    if not checks:
+        return CellVerdict(grade_id, points, 0.0, ["this test cell has no checks the grader can read"])
+    messages, not_run = [], []
+    with np.errstate(all="ignore"):
+        for check in checks:
+            problem = judge(check, run_records, seed)
+            if problem is NOT_RUN:
+                not_run.append(check.label)
+            elif problem:
+                messages.append(problem)
+    if not_run:
+        messages.append(f"not checked ({', '.join(not_run)}): {not_run_reason}")
+    return CellVerdict(grade_id, points, 0.0 if messages else points, messages)

@@ -1,0 +1,143 @@
+"""Fixture submissions for the grading tests, and how to turn them into notebooks.
+
+Each ``<assignment>/<case>.py`` file describes one student's submission as a patch of the
+released notebook, with the outcome the grader must produce:
+
+    # expect-score: 5
+    # expect-status: timeout          (a trailing * matches any rest: "error: *")
+    # mutate: delete_tests            (optional, see MUTATIONS)
+    # What the case is about, in words.
+    # %% conv_forward                 the answer cell with this grade_id gets the text below
+    <<solution>>                      ... the solution's own code for that cell
+                                      (<<solution:GRADE_ID>>: another cell's)
+    # %% new                          a new code cell (no metadata) after the previous one
+    # %% file helpers.py              a file placed next to the notebook
+
+``{REPO}`` in a case is replaced by the repository root, so that a case can try to read the
+instructor's files. The solution's code comes from solutions/ (markers stripped): fixtures
+never repeat it.
+"""
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.MULTILINE)
+
+
+@dataclass
+class Case:
+    assignment: str
+    name: str
+    score: float
+    status: str
+    mutations: list = field(default_factory=list)
+    sections: list = field(default_factory=list)  # [(header, text)]
+
+    def status_matches(self, status):
+        if self.status.endswith("*"):
+            return status.startswith(self.status[:-1])
+        return status == self.status
+
+
+def load_case(path):
+    assignment, text = path.parent.name, path.read_text()
+    header, _, body = text.partition("# %%")
+    meta = dict(re.findall(r"^# (expect-score|expect-status|mutate): (.*)$", header, re.MULTILINE))
+    sections = []
+    for chunk in ("# %%" + body).split("# %%")[1:] if body else []:
+        title, _, code = chunk.partition("\n")
+        sections.append((title.strip(), code.strip("\n") + "\n" if code.strip() else ""))
+    return Case(
+        assignment,
+        path.stem,
+        float(meta["expect-score"]),
+        meta["expect-status"].strip(),
+        meta.get("mutate", "").split(),
+        sections,
+    )
+
+
+def cases(assignment):
+    return [load_case(p) for p in sorted((HERE / assignment).glob("*.py"))]
+
+
+def _grade_id(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def solution_answers(assignment):
+    """{grade_id: the solution's code} for the answer cells, solution markers removed."""
+    notebook = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {
+        _grade_id(c): MARKERS.sub("", c.source)
+        for c in notebook.cells
+        if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+    }
+
+
+def _is_test(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade") and not meta.get("solution")
+
+
+def _as(cell, cell_type):
+    cell = dict(cell, cell_type=cell_type)
+    for key in ("outputs", "execution_count"):
+        cell.pop(key, None)
+    return cell
+
+
+MUTATIONS = {
+    "delete_tests": lambda cells: [c for c in cells if not _is_test(c)],
+    "edit_tests": lambda cells: [dict(c, source="pass") if _is_test(c) else c for c in cells],
+    "tests_to_markdown": lambda cells: [_as(c, "markdown") if _is_test(c) else c for c in cells],
+    "answers_to_raw": lambda cells: [
+        _as(c, "raw") if c.get("metadata", {}).get("nbgrader", {}).get("solution") else c for c in cells
+    ],
+    "delete_metadata": lambda cells: [dict(c, metadata={}) for c in cells],
+    "reverse": lambda cells: list(reversed(cells)),
+}
+
+
+def build(case, repo=REPO):
+    """(notebook as a dict, {file name: text}) for ``case``."""
+    released = json.loads((repo / "exercises" / case.assignment / f"{case.assignment}.ipynb").read_text())
+    solutions = solution_answers(case.assignment)
+    cells, files = copy.deepcopy(released["cells"]), {}
+    position = {_grade_id(c): i for i, c in enumerate(cells)}
+    last = None
+    for title, text in case.sections:
+        text = re.sub(r"<<solution:(\w+)>>", lambda m: solutions[m.group(1)], text)
+        text = text.replace("<<solution>>", solutions.get(title, "")).replace("{REPO}", str(repo))
+        if title.startswith("file "):
+            files[title[5:].strip()] = text
+        elif title == "new":
+            new = nbformat.v4.new_code_cell(text)
+            new["id"] = f"added-{len(cells)}"
+            cells.insert(last + 1, new)
+            position = {_grade_id(c): i for i, c in enumerate(cells)}
+            last += 1
+        else:
+            last = position[title]
+            cells[last]["source"] = text
+    for mutation in case.mutations:
+        cells = MUTATIONS[mutation](cells)
+    return dict(released, cells=cells), files
+
+
+def write_submission(case, folder, repo=REPO):
+    """Write the case as ``folder/<case name>/<assignment>.ipynb`` plus its files."""
+    notebook, files = build(case, repo)
+    student = Path(folder) / case.name
+    student.mkdir(parents=True, exist_ok=True)
+    (student / f"{case.assignment}.ipynb").write_text(json.dumps(notebook, indent=1))
+    for name, text in files.items():
+        (student / name).write_text(text)
+    return student

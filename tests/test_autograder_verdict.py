@@ -1,0 +1,96 @@
+"""autograder.verdict: test cells judged from the instructor's text and the recorded values."""
+
+import numpy as np
+import pytest
+
+from autograder import records
+from autograder.probes import load_spec
+from autograder.verdict import TemplateError, judge_cell, parse_checks
+
+CELL = """
+out, cache = conv_forward(x, W, b, stride=1, pad=0)
+expect_close("out", out, [[1, 2], [3, 4]], hint="transpose back")
+expect_shape("shape", out, (2, 2))
+expect_error("bad", ValueError, conv_forward, x, W, b, stride=5)
+hidden_tests("toyConv", "conv_forward", conv_forward=conv_forward)
+"""
+
+
+def _record(name, value):
+    return {"check": name, "value": records.encode(value)}
+
+
+def _hidden_records(seed, transform=lambda out: out):
+    probe = load_spec("toyConv").probe("conv_forward")
+    cases = [{"out": records.encode(transform(probe.reference(case)["out"]))} for case in probe.cases(seed)]
+    return {"check": "hidden:conv_forward", "cases": cases}
+
+
+def _all_right(seed):
+    return {
+        "out": _record("out", [[1, 2], [3, 4]]),
+        "shape": _record("shape", (2, 2)),
+        "bad": {"check": "bad", "raised": ["ValueError", "Exception"]},
+        "hidden:conv_forward": _hidden_records(seed),
+    }
+
+
+def test_checks_are_read_from_the_cell_text():
+    checks = parse_checks(CELL)
+    assert [(c.kind, c.name) for c in checks] == [
+        ("expect_close", "out"), ("expect_shape", "shape"), ("expect_error", "bad"), ("hidden_tests", "hidden:conv_forward"),
+    ]  # fmt: skip
+    assert checks[0].expected == [[1, 2], [3, 4]] and checks[0].options == {"hint": "transpose back"}
+
+
+@pytest.mark.parametrize("line", ['expect_close("out", out, expected)', 'expect_close(name, out, [1])', 'expect_error("e", errors[0], f)'])
+def test_non_literal_arguments_are_an_authoring_error(line):
+    with pytest.raises(TemplateError):
+        parse_checks(line)
+
+
+def test_a_cell_passes_only_when_every_check_passes():
+    checks = parse_checks(CELL)
+    assert judge_cell("t", 3, checks, _all_right(11), 11, "").score == 3
+    wrong = dict(_all_right(11), out=_record("out", [[1, 2], [3, 5]]))
+    verdict = judge_cell("t", 3, checks, wrong, 11, "")
+    assert (verdict.score, verdict.messages) == (0, ["out[1, 1] is 5; expected 4 (1 of 4 entries differ)"])
+
+
+def test_hidden_values_are_compared_on_the_students_own_seed():
+    checks = parse_checks(CELL)
+    assert judge_cell("t", 3, checks, _all_right(11), 12, "").score == 0  # another student's values
+    off = dict(_all_right(11), **{"hidden:conv_forward": _hidden_records(11, lambda out: out + 1e-3)})
+    message = judge_cell("t", 3, checks, off, 11, "").messages[0]
+    assert message.startswith("hidden test conv_forward, x (2, 3, 7, 7), W (4, 3, 3, 3), stride 2, pad 1: out[0, 0, 0, 0] is")
+
+
+@pytest.mark.parametrize(
+    "bad_record",
+    [
+        {"check": "out", "value": {"shape": [2, 2], "data": ["1", 2, 3, 4]}},
+        {"check": "out", "value": "pickle"},
+        {"check": "out", "error": "TypeError: no"},
+        {"check": "out"},
+    ],
+)
+def test_malformed_or_failed_records_fail_the_check(bad_record):
+    verdict = judge_cell("t", 3, parse_checks(CELL), dict(_all_right(11), out=bad_record), 11, "")
+    assert verdict.score == 0 and verdict.messages[0].startswith("out:")
+
+
+def test_checks_that_recorded_nothing_fail_with_the_reason():
+    verdict = judge_cell("t", 3, parse_checks(CELL), {}, 11, "the cell stopped with NameError: x")
+    assert verdict.messages == [
+        "not checked (out, shape, bad, the hidden tests conv_forward): the cell stopped with NameError: x"
+    ]
+
+
+def test_wrong_error_type_and_no_error_fail():
+    checks = parse_checks('expect_error("bad", ValueError, f)')
+    assert judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": []}}, 0, "").messages == [
+        "bad: expected ValueError, but nothing was raised"
+    ]
+    raised = {"bad": {"check": "bad", "raised": ["TypeError", "Exception"]}}
+    assert judge_cell("t", 1, checks, raised, 0, "").score == 0
+    assert np.isclose(judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": ["MyError", "ValueError"]}}, 0, "").score, 1)

@@ -1,0 +1,297 @@
+"""The online book: it builds without a warning, works offline in a browser, shows its numbers.
+
+The session fixture builds the book exactly as ``make book`` does (``jupyter-book build . -W -n
+--keep-going`` from the repository root, into _build/ so that the execution cache is reused).
+Then:
+
+* the build log has no warning;
+* Chromium (Debian's, driven by Playwright) visits every page served from 127.0.0.1 and finds
+  no console error, no failed request, no request to another host, every image loaded, the math
+  rendered, every answer toggle opening and every explorer responding;
+* the worked numbers of each chapter (tests/book_support/expected_numbers.py) are on its page.
+
+The explorers (book/explorers.py) are also tested directly, without a build.
+"""
+
+import base64
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from bs4 import BeautifulSoup
+
+from book_support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatcher, check_page, serve
+from book_support.expected_numbers import EXPECTED_NUMBERS
+from scratchcnn.layers import Convolution, Pooling
+from scratchcnn.util import conv_output_size, im2col
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD = REPO / "_build"
+HTML = BUILD / "html"
+# Full-page screenshots of two chapters, for a human to look at.
+SCREENSHOTS = {"book/ch02_convolution.html": "ch02_convolution.png", "book/ch03_padding.html": "ch03_padding.png"}
+
+sys.path.insert(0, str(REPO / "book"))
+import explorers  # noqa: E402  (book/explorers.py, importable once book/ is on the path)
+
+
+# --------------------------------------------------------------------------------------------
+# The build
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """Build the book like `make book`; returns the build log. Fails if no HTML came out.
+
+    The HTML folder is emptied first, so that no page left over from an earlier build is
+    checked; the execution cache (_build/.jupyter_cache) is kept, so unchanged chapters are
+    not run again.
+    """
+    shutil.rmtree(HTML, ignore_errors=True)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"],
+        cwd=REPO, capture_output=True, text=True, timeout=1500,
+    )
+    log = result.stdout + result.stderr
+    BUILD.mkdir(exist_ok=True)
+    (BUILD / "book-build.log").write_text(log, encoding="utf-8")
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"the book did not build (exit code {result.returncode}):\n{log[-3000:]}")
+    return result.returncode, log
+
+
+def test_book_builds_without_warnings(book_build):
+    returncode, log = book_build
+    warnings = [line for line in log.splitlines() if "WARNING:" in line or "ERROR:" in line]
+    assert not warnings, "the book build warned:\n" + "\n".join(warnings)
+    assert returncode == 0, f"jupyter-book exited with {returncode}; see _build/book-build.log"
+
+
+def pages():
+    """Every HTML page of the built site (not the copies of sources and static files)."""
+    return sorted(
+        p.relative_to(HTML).as_posix()
+        for p in HTML.rglob("*.html")
+        if not p.relative_to(HTML).parts[0] in ("_static", "_sources", "_images")
+    )
+
+
+def test_site_loads_nothing_from_other_hosts(book_build):
+    """The HTML itself names no script, stylesheet, font or image on another host."""
+    offenders = []
+    for name in pages():
+        soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
+        for tag, attribute in [("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")]:
+            for element in soup.find_all(tag):
+                value = element.get(attribute) or ""
+                rel = set(element.get("rel") or [])
+                if tag == "link" and rel & {"canonical", "alternate"}:
+                    continue
+                if value.startswith(("http://", "https://", "//")):
+                    offenders.append(f"{name}: <{tag} {attribute}={value}>")
+    assert not offenders, "\n".join(offenders)
+
+
+# --------------------------------------------------------------------------------------------
+# The browser
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).is_file(), f"Debian's Chromium is needed at {CHROMIUM} (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_every_page_works_offline_in_the_browser(book_build, browser):
+    problems = {}
+    with serve(HTML) as base_url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watcher = PageWatcher(context, base_url)
+        page = context.new_page()
+        watcher.watch(page)
+        for name in pages():
+            shot = BUILD / "screenshots" / SCREENSHOTS[name] if name in SCREENSHOTS else None
+            if "http-equiv=\"refresh\"" in (HTML / name).read_text(encoding="utf-8"):
+                page.goto(base_url + name)  # a redirect (index.html): it must land on a page
+                page.wait_for_load_state("load")
+                found = [] if page.url != base_url + name else [f"{name} did not redirect"]
+                found += watcher.take()
+            else:
+                found = check_page(page, watcher, base_url + name, screenshot=shot)
+            if found:
+                problems[name] = found
+        context.close()
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in problems.items())
+    assert not problems, f"problems on {len(problems)} page(s):\n{report}"
+    for shot in SCREENSHOTS.values():
+        assert (BUILD / "screenshots" / shot).stat().st_size > 0
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html><head><title>broken</title>
+<script src="https://cdn.example.org/library.js"></script></head>
+<body><article>
+<p>Raw math left: $$x^2$$</p>
+<img src="missing.png" alt="a picture that is not there"><img src="pixel.svg">
+<details><summary>Answer</summary></details>
+<script>console.error("something went wrong");</script>
+</article></body></html>"""
+
+
+def test_browser_checks_catch_a_broken_page(browser, tmp_path):
+    """The page checks are not vacuous: each kind of problem on a deliberately broken page is
+    reported."""
+    (tmp_path / "broken.html").write_text(BROKEN_PAGE, encoding="utf-8")
+    (tmp_path / "pixel.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>')
+    with serve(tmp_path) as base_url:
+        context = browser.new_context()
+        watcher = PageWatcher(context, base_url)
+        page = context.new_page()
+        watcher.watch(page)
+        found = "\n".join(check_page(page, watcher, base_url + "broken.html"))
+        context.close()
+    for expected in ["request leaving 127.0.0.1: https://cdn.example.org/library.js",
+                     "HTTP 404", "image did not load", "image without alt text",
+                     "raw TeX left in the visible text: $$", "toggle 'Answer' did not open",
+                     "console error: something went wrong"]:
+        assert expected in found, f"{expected!r} not reported in:\n{found}"
+
+
+# --------------------------------------------------------------------------------------------
+# The worked numbers
+
+NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?")
+
+
+def page_numbers(name):
+    """The numbers of a page's content, in reading order (code outputs and math included)."""
+    soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article") or soup
+    for element in article.find_all(["script", "style"]):
+        element.decompose()
+    text = article.get_text(" ").replace("\u2212", "-")  # a typographic minus is a minus
+    return NUMBER.findall(text)
+
+
+def contains_run(numbers, run):
+    return any(numbers[i : i + len(run)] == run for i in range(len(numbers) - len(run) + 1))
+
+
+@pytest.mark.parametrize("page", sorted(EXPECTED_NUMBERS))
+def test_worked_numbers_appear_on_their_page(book_build, page):
+    html = HTML / f"{page}.html"
+    assert html.is_file(), f"{page} is listed in expected_numbers.py but was not built"
+    numbers = page_numbers(html.relative_to(HTML).as_posix())
+    missing = [f"{run!r} ({what})" for run, what in EXPECTED_NUMBERS[page] if not contains_run(numbers, run.split())]
+    assert not missing, f"{page} does not show: " + "; ".join(missing)
+
+
+def test_number_matching_is_strict():
+    """The matcher finds a run only as consecutive numbers of the page, in order."""
+    numbers = NUMBER.findall("[[15 16]\n [ 6 15]] and 3,072 inputs, -1 and 2.5")
+    assert numbers == ["15", "16", "6", "15", "3,072", "-1", "2.5"]
+    assert contains_run(numbers, "15 16 6 15".split())
+    assert not contains_run(numbers, "15 6 16 15".split())
+    assert not contains_run(numbers, "16 6 15 3072".split())
+
+
+# --------------------------------------------------------------------------------------------
+# The explorers, without a build
+
+X = np.array([[1, 2, 3, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 3, 0, 1]])
+W = np.array([[2, 0, 1], [0, 1, 2], [1, 0, 2]])
+
+
+def static_data(explorer):
+    """The frame tables a static explorer embeds (gzipped, base64-encoded JSON)."""
+    html = explorer.static_html()
+    payload = re.search(r'<script type="application/octet-stream" id="[^"]+">([^<]+)</script>', html).group(1)
+    return json.loads(gzip.decompress(base64.b64decode(payload)))
+
+
+def test_sliding_window_frames_come_from_the_library():
+    explorer = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(X, W, b=3)}, pads=(0, 1), strides=(1, 2))
+    for pad, stride in [(0, 1), (1, 1)]:
+        frame = explorer.frame("frames", ("ex", pad, stride))
+        out = Convolution(W[None, None], np.array([3]), stride, pad).forward(X[None, None])[0, 0]
+        assert len(frame.steps) == out.size
+        output_grid = frame.grids[-1]
+        assert [int(cell.text) for row in output_grid.rows for cell in row] == out.ravel().tolist()
+        # Each step highlights the FH*FW window cells and the output cell it computes.
+        assert all(len(step.on) == W.size + 1 for step in frame.steps)
+        assert frame.steps[0].caption.endswith(f"= {out[0, 0]}")
+    with pytest.raises(ValueError) as error:
+        conv_output_size(4, 3, stride=2)
+    invalid = explorer.frame("frames", ("ex", 0, 2))
+    assert invalid.error and invalid.message == str(error.value) and not invalid.steps
+
+
+def test_pooling_example_uses_the_pooling_layer():
+    x = np.array([[1, 2, 1, 0], [0, 1, 2, 3], [3, 0, 1, 2], [2, 4, 0, 1]])
+    explorer = explorers.SlidingWindowExplorer({"pool": explorers.pool_example(x, 2)}, pads=(0,), strides=(2,))
+    frame = explorer.frame("frames", ("pool", 0, 2))
+    out = Pooling(2, 2, stride=2).forward(x[None, None])[0, 0]
+    assert [int(cell.text) for row in frame.grids[-1].rows for cell in row] == out.ravel().tolist()
+
+
+def test_output_size_calculator_shows_the_library_answer_and_error():
+    explorer = explorers.OutputSizeExplorer()
+    ok = explorer.frame("axis", (28, 5, 2, 3))
+    assert not ok.error and ok.message.endswith(f"<b>{conv_output_size(28, 5, 3, 2)}</b>")
+    bad = explorer.frame("axis", (7, 3, 0, 3))
+    with pytest.raises(ValueError) as error:
+        conv_output_size(7, 3, 3, 0, axis=explorer.AXIS)
+    assert bad.error and str(error.value) in bad.message
+    # The static table: one entry per (size, filter, pad, stride), shared by both axes.
+    data = static_data(explorer)
+    controls = {c.name: c for c in explorer.controls}
+    expected = len(controls["H"].values) * len(controls["FH"].values) * len(controls["P"].values) * len(controls["S"].values)
+    assert len(data["tables"]["axis"]) == expected
+    assert [part["subst"] for part in data["parts"]] == [{"{axis}": "H"}, {"{axis}": "W"}]
+
+
+def test_im2col_explorer_rows_are_the_library_rows():
+    explorer = explorers.Im2colExplorer()
+    frame = explorer.frame("frames", (3, 2, 1, 0, 1))
+    col = im2col(np.arange(1, 10).reshape(1, 1, 3, 3), 2, 2)
+    matrix = frame.grids[-1]
+    assert [[cell.text for cell in row] for row in matrix.rows] == [[f"D{n - 1}" for n in row] for row in col]
+    # Step r lights up the input cells of row r (and the row itself).
+    cells = {cell.cid: cell.text for row in frame.grids[0].rows for cell in row}
+    for r, step in enumerate(frame.steps):
+        assert sorted(cells[c] for c in step.on if c.startswith("p")) == sorted(f"D{n - 1}" for n in col[r])
+
+
+def test_static_view_embeds_every_setting():
+    explorer = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(X, W)}, pads=(0, 1, 2), strides=(1, 2, 3))
+    data = static_data(explorer)
+    assert sorted(data["tables"]["frames"]) == sorted(f"ex|{p}|{s}" for p in (0, 1, 2) for s in (1, 2, 3))
+    assert data["tables"]["frames"]["ex|1|1"]["html"] == explorers.render_frame(explorer.frame("frames", ("ex", 1, 1)))
+
+
+def test_live_widget_recomputes_on_change():
+    explorer = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(X, W)}, pads=(0, 1), strides=(1,))
+    widget = explorer.widget()
+    _, controls, stepper, view = widget.children
+    (pad,) = controls.children  # one example and one stride: nothing to choose, no control
+    play, step = stepper.children
+    assert step.max == 3  # a 2 x 2 output: four steps
+    before = view.value
+    pad.value = 1
+    assert view.value != before and step.max == 15
+    step.value = 5
+    assert 'class="now"' in view.value or 'class="on now"' in view.value
+    assert "output (1, 1)" in view.value
+    bundle = explorer._repr_mimebundle_()
+    assert {"text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)

@@ -1,0 +1,156 @@
+"""A small class through the instructor's command line: roster, collect, grade, feedback, export.
+
+Five students: a full solution (ada), the untouched release (ben), a partly right one (cy),
+one whose code raises (dee) and one who submitted nothing (eve). Two submit through an LMS
+export (flat file names), two as folders, all in one zip.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+from autograder import cli
+from autograder.collect import collect
+from autograder.config import REPO_ROOT, Workdir
+from autograder.export import rows
+from autograder.grade import grade, load_results
+from autograder.gradebook import open_gradebook
+from autograder.sandbox import bwrap_path
+from grading_cases import build, cases
+
+# Without bubblewrap (a machine without user namespaces) the scores are the same, unisolated.
+SANDBOX = {} if bwrap_path() else {"use_bwrap": False}
+SANDBOX_FLAG = [] if bwrap_path() else ["--no-sandbox"]
+
+SUBMISSIONS = {
+    "ada/toyConv.ipynb": "full",
+    "ben/toyConv.ipynb": "untouched",
+    "cy_12345_attempt2_toyConv.ipynb": "partly_right",
+    "dee_98765_toyConv.ipynb": "raises",
+}
+EXPECTED_CSV = """\
+student_id,assignment,score,max_score,status
+ada,toyConv,10,10,graded
+ben,toyConv,0,10,graded
+cy,toyConv,4,10,graded
+dee,toyConv,5,10,graded
+eve,toyConv,0,10,missing
+"""
+
+
+def _class_zip(folder):
+    by_name = {case.name: case for case in cases("toyConv")}
+    archive = folder / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, case in SUBMISSIONS.items():
+            zipped.writestr(name, json.dumps(build(by_name[case])[0]))
+    return archive
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("class")
+    workdir = tmp / "workdir"
+    roster = tmp / "roster.csv"
+    roster.write_text("student_id\nada\nben\ncy\ndee\neve\n")
+    run = ["--workdir", str(workdir)]
+    assert cli.main(run + ["roster", str(roster)]) == 0
+    assert cli.main(run + ["collect", "toyConv", str(_class_zip(tmp))]) == 0
+    assert cli.main(run + ["grade", "toyConv", "--jobs", "2"] + SANDBOX_FLAG) == 0
+    assert cli.main(run + ["export", str(tmp / "grades.csv")]) == 0
+    return Workdir(workdir), tmp
+
+
+def test_export_has_exactly_the_expected_scores(graded_class):
+    _, tmp = graded_class
+    assert (tmp / "grades.csv").read_text() == EXPECTED_CSV
+
+
+def test_feedback_is_one_html_page_per_student(graded_class):
+    workdir, _ = graded_class
+    assert cli.main(["--workdir", str(workdir.root), "feedback", "toyConv"]) == 0
+    pages = {p.parts[-3]: p.read_text() for p in workdir.feedback.glob("*/toyConv/toyConv.html")}
+    assert sorted(pages) == ["ada", "ben", "cy", "dee"]
+    assert "test_conv_backward_hidden: passed, 3 of 3 points" in pages["ada"]
+    assert "out (stride 2, pad 1) has shape (2, 5, 2, 2); expected (2, 5, 3, 3)" in pages["cy"]
+    assert "NameError" in pages["dee"]
+
+
+def test_regrading_is_idempotent_and_keeps_manual_grades(graded_class):
+    workdir, _ = graded_class
+    before = load_results(workdir, "toyConv")
+    with open_gradebook(workdir) as gb:
+        grade_row = gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy")
+        grade_row.manual_score = 3.0
+        gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment = "Padding: see the lecture."
+        gb.db.commit()
+    backups = len(list(workdir.backups.glob("*.db")))
+    grade("toyConv", workdir, jobs=2, force=True, progress=False, **SANDBOX)
+    after = load_results(workdir, "toyConv")
+    strip = lambda results: {s: {k: v for k, v in r.items() if k != "seconds"} for s, r in results.items()}
+    assert strip(after) == strip(before)
+    with open_gradebook(workdir) as gb:
+        grade_row = gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy")
+        assert (grade_row.manual_score, grade_row.auto_score) == (3.0, 0.0)
+        assert gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment == "Padding: see the lecture."
+    assert ["cy", "toyConv", "7", "10", "graded"] in rows(workdir)
+    assert len(list(workdir.backups.glob("*.db"))) == backups + 1
+
+
+def test_formgrader_sees_the_course_through_the_repository_config(graded_class, monkeypatch):
+    """nbgrader's own API (what formgrader serves) reads nbgrader_config.py at the repository root."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    workdir, _ = graded_class
+    monkeypatch.setenv("AUTOGRADER_WORKDIR", str(workdir.root))
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(REPO_ROOT)).load_config()
+    api = NbGraderAPI(config=config)
+    release = api.coursedir.format_path(api.coursedir.release_directory, ".", "toyConv")
+    assert os.path.normpath(release) == str(REPO_ROOT / "exercises" / "toyConv")
+    scores = {s["student"]: s["score"] for s in api.get_submissions("toyConv") if s["submitted"]}
+    assert {student: scores[student] for student in ("ada", "ben", "dee")} == {"ada": 10, "ben": 0, "dee": 5}
+    assert scores["cy"] in (4, 7)  # 7 once the manual grade of the test above is in
+    assert api.get_assignment("toyConv")["num_submissions"] == 4
+
+
+def test_a_changed_submission_is_not_graded(graded_class):
+    workdir, _ = graded_class
+    stored = workdir.submitted / "ben" / "toyConv" / "toyConv.ipynb"
+    assert stored.stat().st_mode & 0o222 == 0  # read-only
+    stored.chmod(0o644)
+    stored.write_text(stored.read_text().replace("YOUR CODE HERE", "edited later"))
+    result = grade("toyConv", workdir, progress=False, students=["ben"], **SANDBOX)["ben"]
+    assert result["status"] == "error: the collected file 'toyConv.ipynb' changed after collect (sha256 differs)"
+
+
+def test_a_killed_run_resumes_and_ends_with_the_same_scores(tmp_path):
+    workdir = Workdir(tmp_path / "workdir")
+    collect("toyConv", _class_zip(tmp_path), workdir)
+    environment = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    command = [sys.executable, "-m", "autograder", "--workdir", str(workdir.root), "grade", "toyConv"] + SANDBOX_FLAG
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list(workdir.results.glob("toyConv/*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    finished = {p.stem: p.stat().st_mtime_ns for p in workdir.results.glob("toyConv/*.json")}
+    assert 1 <= len(finished) < 4, "the run should have been killed halfway"
+
+    grade("toyConv", workdir, jobs=2, progress=False, **SANDBOX)
+    assert {row[0]: (row[2], row[4]) for row in rows(workdir)} == {
+        "ada": ("10", "graded"),
+        "ben": ("0", "graded"),
+        "cy": ("4", "graded"),
+        "dee": ("5", "graded"),
+    }
+    for student, mtime in finished.items():  # reused, not graded again
+        assert (workdir.results / "toyConv" / f"{student}.json").stat().st_mtime_ns == mtime
