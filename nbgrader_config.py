@@ -17,3 +17,6 @@ from autograder.config import Workdir  # noqa: E402
 
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 c.merge(Workdir().nbgrader_config())
+# nbgrader stops a cell after 30 s by default; convnet's training cell needs up to 3 minutes
+# (validation in JupyterLab and `nbgrader validate` run the whole notebook).
+c.Execute.timeout = 300

@@ -61,7 +61,7 @@ def _code_fingerprint(assignment):
 
 
 class Context:
-    """What every student's grading shares: template, checks, spec, limits, key."""
+    """What every student's grading shares: template, checks, spec, limits, key, hidden data."""
 
     def __init__(self, assignment, workdir, time_limit, use_bwrap):
         self.assignment = assignment
@@ -70,6 +70,12 @@ class Context:
         self.spec = load_spec(assignment)
         self.limits = self.spec.limits(time_limit)
         self.use_bwrap = use_bwrap
+        self.data_inputs = None
+        if self.spec.hidden_data:
+            try:
+                self.data_inputs = self.spec.hidden_data(local=False).inputs
+            except (FileNotFoundError, ValueError) as error:
+                raise ValueError(f"the hidden tests of {assignment} need data the grader cannot find: {error}") from None
         self.tests = [(gid, points, verdict.parse_checks(source)) for gid, points, source in self.template.test_cells()]
         self.key = seed_key(workdir)
         self.fingerprint = _code_fingerprint(assignment)
@@ -101,15 +107,29 @@ def _stop_reason(run, limits):
     return None
 
 
-def _not_run_reason(outputs, stop_reason):
-    """Why the checks of one cell recorded nothing."""
+def _error_of(outputs):
+    """'ErrorName: message' of the error a cell stopped with, or None."""
+    for output in outputs or []:
+        if output.get("output_type") == "error":
+            return f"{str(output.get('ename'))[:80]}: {str(output.get('evalue'))[:300]}".rstrip(": ")
+    return None
+
+
+def _not_run_reason(outputs, stop_reason, earlier=None):
+    """Why the checks of one cell recorded nothing.
+
+    ``earlier``: (name, error) of the last cell before it, not a test cell, that stopped with
+    an error. A NameError in a test cell usually comes from there (a training cell that
+    failed never defined the network), so the message names it.
+    """
     if outputs is None:
         return f"the cell did not finish: {stop_reason}" if stop_reason else "the cell did not run"
-    for output in outputs:
-        if output.get("output_type") == "error":
-            error = f"{str(output.get('ename'))[:80]}: {str(output.get('evalue'))[:300]}".rstrip(": ")
-            return f"the cell stopped with {error}"
-    return "the check was not reached"
+    error = _error_of(outputs)
+    if error is None:
+        return "the check was not reached"
+    if earlier and error.startswith("NameError"):
+        return f"the cell stopped with {error}; an earlier cell, {earlier[0]}, stopped with {earlier[1]}"
+    return f"the cell stopped with {error}"
 
 
 def _verdict_output(cell_verdict):
@@ -150,9 +170,15 @@ def _judge_tests(context, rebuilt, findings, run, seed):
     index_of = {grade_id: i for i, grade_id in enumerate(grade_ids) if grade_id}
     zeroed = _forbidden_tests(context, findings, run)
     cells, outputs = {}, {}
+    failed = [  # (index, name, error) of the cells other than tests that stopped with an error
+        (i, grade_ids[i] or f"cell {i + 1}", _error_of(run.outputs.get(i)))
+        for i, kind in enumerate(rebuilt.kinds)
+        if kind != "test" and _error_of(run.outputs.get(i))
+    ]
     for grade_id, points, checks in context.tests:
         index = index_of[grade_id]
-        reason = _not_run_reason(run.outputs.get(index), stop_reason)
+        earlier = [(name, error) for i, name, error in failed if i < index]
+        reason = _not_run_reason(run.outputs.get(index), stop_reason, earlier[-1] if earlier else None)
         cell_verdict = verdict.judge_cell(grade_id, points, checks, run.records, seed, reason)
         if grade_id in zeroed:
             cell_verdict.score = 0.0
@@ -208,7 +234,10 @@ def grade_student(context, student, entry):
     seed = seed_for(context.key, context.assignment, student)
     scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-{student}-"))
     try:
-        run = sandbox.run(context.assignment, code_cells, seed, scratch / "run", files, context.limits, context.use_bwrap)
+        run = sandbox.run(
+            context.assignment, code_cells, seed, scratch / "run", files, context.limits, context.use_bwrap,
+            data=context.data_inputs,
+        )
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -36,9 +36,10 @@ class Checks:
     bound methods to every test cell; the references it needs are taken at construction.
     """
 
-    def __init__(self, write=None, seed=PRACTICE_SEED):
+    def __init__(self, write=None, seed=PRACTICE_SEED, data=None):
         self._write = write
         self._seed = seed
+        self._data = data  # graded mode: the hidden data's inputs, loaded by the runner
         self._dumps = json.dumps
         self._encode = records.encode
         self._encode_error = records.encode_error
@@ -92,17 +93,23 @@ class Checks:
 
     def hidden_tests(self, assignment, probe, **functions):
         """Run hidden test ``probe`` of ``assignment`` on the student's ``functions``."""
-        probe = load_spec(assignment).probe(probe)
-        cases = probe.cases(self._seed)
+        spec = load_spec(assignment)
+        probe = spec.probe(probe)
         if not self._write:
-            for case in cases:
+            data = None
+            if probe.uses_data:
+                hidden = spec.hidden_data(local=True)
+                if hidden.note:
+                    print(hidden.note)
+                data = hidden.everything()
+            for case in probe.cases(self._seed, data):
                 values = probe.student_values(functions, case)
                 problem = probe.judge(case, {k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
                 if problem:
                     raise AssertionError(f"{probe.name}, {case.label}: {problem}")
             return
         results = []
-        for case in cases:
+        for case in probe.cases(self._seed, self._data):
             try:
                 values = probe.student_values(functions, case)
                 results.append({key: self._encode(value) for key, value in values.items()})

@@ -58,6 +58,9 @@ class Probe:
         Every name it returns must also be returned by ``call``.
     extra : callable (case, values) -> message or None, optional
         A further check on the recorded values (e.g. a gradient check), in the grader.
+    uses_data : bool
+        ``make_cases`` takes a second argument, the Spec's :class:`HiddenData` as one dict:
+        in the sandbox only its ``inputs``, in the grader (and locally) ``answers`` too.
     """
 
     name: str
@@ -67,10 +70,11 @@ class Probe:
     extra: object = None
     rtol: float = RTOL
     atol: float = ATOL
+    uses_data: bool = False
 
-    def cases(self, seed):
+    def cases(self, seed, data=None):
         rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
-        return list(self.make_cases(rng))
+        return list(self.make_cases(rng, data) if self.uses_data else self.make_cases(rng))
 
     def student_values(self, functions, case):
         return self.call(functions, case)
@@ -105,14 +109,39 @@ class Forbidden:
 
 
 @dataclass
+class HiddenData:
+    """Data a hidden test needs that cannot be drawn from a seed, such as a test set.
+
+    ``inputs`` ({name: array of numbers}) are what the student's code may see: the grader
+    writes them into the sandbox as ``.npy`` files (never pickles) and the runner loads them
+    before any student code runs. ``answers`` (the labels) never leave the grader's process.
+    ``note`` says, in a student's local run, where the data came from.
+    """
+
+    inputs: dict
+    answers: dict
+    note: str = ""
+
+    def everything(self):
+        return {**self.inputs, **self.answers}
+
+
+@dataclass
 class Spec:
-    """Everything the grader knows about one assignment beyond its notebook."""
+    """Everything the grader knows about one assignment beyond its notebook.
+
+    ``hidden_data``, if the hidden tests need a data set: a callable ``(local) -> HiddenData``.
+    In the grader (``local=False``) it must raise FileNotFoundError or ValueError, with a
+    message saying what is missing, rather than fall back on other data; on a student's
+    machine (``local=True``) it may fall back and say so in the note.
+    """
 
     name: str
     probes: list
     forbidden: list = field(default_factory=list)
     time_limit: float = 60.0  # seconds for the whole notebook
     memory_limit: int = 2 * 2**30  # bytes of address space for the student's process
+    hidden_data: object = None
 
     def limits(self, time_limit=None):
         """The sandbox limits of this assignment; ``time_limit`` overrides the default."""

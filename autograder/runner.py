@@ -14,9 +14,9 @@ reference library the assignment forbids with objects that refuse to work. Befor
 cell it puts its own checks back in the notebook's namespace, so a student who redefines
 ``expect_close`` only fools the cells of their own answers.
 
-Settings (environment): AUTOGRADER_IO (folder of cells.json and the two output files),
-AUTOGRADER_ASSIGNMENT, AUTOGRADER_SEED, AUTOGRADER_OUTPUT_LIMIT (characters per stream
-per cell).
+Settings (environment): AUTOGRADER_IO (folder of cells.json, the two output files and the
+hidden data's inputs as ``<name>.npy``), AUTOGRADER_ASSIGNMENT, AUTOGRADER_SEED,
+AUTOGRADER_OUTPUT_LIMIT (characters per stream per cell).
 """
 
 import io
@@ -181,6 +181,17 @@ def block_forbidden(forbidden, records):
                     setattr(module, key, stand_in)
 
 
+def load_data(folder):
+    """{name: array} of the hidden data's inputs the grader placed in ``folder`` as .npy files."""
+    import numpy as np
+
+    return {
+        name[: -len(".npy")]: np.load(os.path.join(folder, name), allow_pickle=False)
+        for name in sorted(os.listdir(folder))
+        if name.endswith(".npy")
+    }
+
+
 def main():
     settings = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("AUTOGRADER_")}
     folder = settings["AUTOGRADER_IO"]
@@ -194,7 +205,7 @@ def main():
     from autograder.notebook import Checks
     from autograder.probes import load_spec
 
-    checks = Checks(write=records, seed=int(settings["AUTOGRADER_SEED"]))
+    checks = Checks(write=records, seed=int(settings["AUTOGRADER_SEED"]), data=load_data(folder))
     helpers = {name: getattr(checks, name) for name in helpers_module.__all__}
     block_forbidden(load_spec(settings["AUTOGRADER_ASSIGNMENT"]).forbidden, records)
 

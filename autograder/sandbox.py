@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import scratchcnn
 
 import autograder
@@ -118,7 +119,10 @@ def _environment(assignment, seed, io_folder, limits, tmp="/tmp"):
         "TMPDIR": tmp,
         "MPLCONFIGDIR": f"{tmp}/matplotlib",
         "IPYTHONDIR": f"{tmp}/ipython",
-        # One thread per submission: --jobs decides how many cores grading uses.
+        # One thread per submission: --jobs decides how many cores grading uses. More threads
+        # than free cores make BLAS far slower, not faster: on 2 cores that other work kept
+        # busy, convnet's solution trained in 40 s with one thread (two notebooks at a time)
+        # and in 222 s with two threads (one notebook at a time).
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
@@ -164,11 +168,12 @@ def _read_outputs(path):
     return outputs, finished
 
 
-def run(assignment, cells, seed, scratch, files, limits, use_bwrap=True):
+def run(assignment, cells, seed, scratch, files, limits, use_bwrap=True, data=None):
     """Run ``cells`` ([{"index", "kind", "source"}]) for one student.
 
     ``scratch`` is an empty folder of the grading working folder; ``files`` maps relative
-    paths to the student's own files to place in their working directory. Returns a
+    paths to the student's own files to place in their working directory; ``data`` maps
+    names to arrays the hidden tests read (the inputs of the Spec's hidden data). Returns a
     RunResult; the scratch folder is left for the caller to delete.
     """
     home, io_folder = Path(scratch) / "home", Path(scratch) / "io"
@@ -179,6 +184,8 @@ def run(assignment, cells, seed, scratch, files, limits, use_bwrap=True):
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target, follow_symlinks=False)
     (io_folder / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
+    for name, array in (data or {}).items():
+        np.save(io_folder / f"{name}.npy", np.asarray(array), allow_pickle=False)
 
     bwrap = bwrap_path() if use_bwrap else None
     if bwrap:

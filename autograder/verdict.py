@@ -93,8 +93,9 @@ def _judge_error(check, record):
 def _judge_hidden(check, record, seed):
     from .probes import load_spec
 
-    probe = load_spec(check.expected).probe(check.name.removeprefix("hidden:"))
-    cases = probe.cases(seed)
+    spec = load_spec(check.expected)
+    probe = spec.probe(check.name.removeprefix("hidden:"))
+    cases = probe.cases(seed, spec.hidden_data(local=False).everything() if probe.uses_data else None)
     results = record.get("cases")
     if not isinstance(results, list) or len(results) != len(cases):
         return f"hidden test {probe.name}: the recorded values are unusable"

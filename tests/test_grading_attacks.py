@@ -15,6 +15,7 @@ import json
 import os
 import re
 import zipfile
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,12 +23,21 @@ import pytest
 from autograder.collect import collect
 from autograder.config import REPO_ROOT, Workdir
 from autograder.grade import grade
+from autograder.probes import load_spec
 from autograder.sandbox import bwrap_path
 from grading_cases import HERE, build, cases, write_submission
 
-TIME_LIMIT = 20
+TIME_LIMIT = 20  # short, so that the endless loops end soon; notebooks that train keep their own
 ASSIGNMENTS = sorted(folder.name for folder in HERE.iterdir() if folder.is_dir() and list(folder.glob("*.py")))
 CASES = [case for assignment in ASSIGNMENTS for case in cases(assignment)]
+# The official MNIST test digits, which convnet's hidden test needs in the grader.
+OFFICIAL_MNIST = Path(os.environ.get("MNIST_DIR") or REPO_ROOT.parent / "shared" / "datasets" / "mnist")
+HAVE_MNIST = all((OFFICIAL_MNIST / name).is_file() for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
+NEEDS_MNIST = {"convnet"}
+
+
+def _time_limit(assignment):
+    return TIME_LIMIT if load_spec(assignment).time_limit <= 60 else None
 
 # Broken files (attack 8): student -> (expected score, expected status).
 BROKEN = {
@@ -94,17 +104,22 @@ def graded(tmp_path_factory):
     workdir = Workdir(tmp / "workdir")
     protected = {name: _tree_digest(REPO_ROOT / name) for name in ("solutions", "exercises", "autograder")}
     reports, results = {}, {}
-    for assignment in ASSIGNMENTS:
-        folder = tmp / f"class-{assignment}"
-        for case in cases(assignment):
-            write_submission(case, folder)
-        if assignment == "toyConv":
-            archive = _write_broken(folder, tmp)
-            reports["zip"] = collect(assignment, archive, workdir)
-        reports[assignment] = collect(assignment, folder, workdir)
-        results[assignment] = grade(
-            assignment, workdir, jobs=2, time_limit=TIME_LIMIT, progress=False, use_bwrap=bool(bwrap_path())
-        )
+    with pytest.MonkeyPatch.context() as patch:
+        if HAVE_MNIST:
+            patch.setenv("MNIST_DIR", str(OFFICIAL_MNIST))
+        for assignment in ASSIGNMENTS:
+            if assignment in NEEDS_MNIST and not HAVE_MNIST:
+                continue
+            folder = tmp / f"class-{assignment}"
+            for case in cases(assignment):
+                write_submission(case, folder)
+            if assignment == "toyConv":
+                archive = _write_broken(folder, tmp)
+                reports["zip"] = collect(assignment, archive, workdir)
+            reports[assignment] = collect(assignment, folder, workdir)
+            results[assignment] = grade(
+                assignment, workdir, jobs=2, time_limit=_time_limit(assignment), progress=False, use_bwrap=bool(bwrap_path())
+            )
     after = {name: _tree_digest(REPO_ROOT / name) for name in protected}
     return {"workdir": workdir, "tmp": tmp, "reports": reports, "results": results, "protected": (protected, after)}
 
@@ -128,6 +143,8 @@ def _outputs_text(notebook, graded_cells=False):
 def test_each_case_gets_the_score_its_code_earns(graded, case):
     if case.name == "snooping" and not bwrap_path():
         pytest.skip("file-system isolation needs bubblewrap")
+    if case.assignment in NEEDS_MNIST and not HAVE_MNIST:
+        pytest.skip(f"the official MNIST test digits are not in {OFFICIAL_MNIST} (set MNIST_DIR)")
     result = graded["results"][case.assignment][case.name]
     assert result["score"] == case.score, result
     assert case.status_matches(result["status"]), result
@@ -201,6 +218,60 @@ def test_forbidden_use_scores_zero_with_a_comment(graded):
             assert cell["score"] == 0 and f"0 points: {assignment} asks you to write" in cell["messages"][-1]
     hidden = graded["results"]["toyConv"]["forbidden_hidden"]
     assert "ForbiddenUse: scratchcnn.layers.Convolution may not be used" in json.dumps(hidden["cells"])
+
+
+def test_forbidden_use_in_one_part_zeroes_only_that_part(graded):
+    """im2col, layers: a forbidden object zeroes the tests of its own part, with a comment on its cell."""
+    for assignment, student, cell, target, zeroed in (
+        ("im2col", "forbidden_size", "conv_output_size", "scratchcnn.util.conv_output_size", {"test_output_size", "test_output_size_errors"}),
+        ("layers", "forbidden_conv_only", "convolution", "scratchcnn.layers.Convolution",
+         {"test_conv_forward_lecture", "test_conv_forward_hidden", "test_conv_backward"}),
+    ):  # fmt: skip
+        result = graded["results"][assignment][student]
+        assert result["comments"][cell].startswith(f"Uses {target}:")
+        assert [c for c, comment in result["comments"].items() if comment] == [cell]
+        assert {grade_id for grade_id, c in result["cells"].items() if c["score"] == 0} == zeroed
+
+
+def test_subclassing_the_reference_layer_scores_zero_with_a_comment(graded):
+    result = graded["results"]["layers"]["subclass"]
+    assert result["comments"]["convolution"].startswith("Uses scratchcnn.layers.Convolution:")
+    assert result["comments"]["pooling"].startswith("Uses scratchcnn.layers.Pooling:")
+    assert all("subclassed" in cell["messages"][-1] for cell in result["cells"].values())
+
+
+@pytest.mark.skipif(not HAVE_MNIST, reason="the official MNIST test digits are not available")
+def test_trained_networks_are_judged_on_digits_whose_labels_stay_with_the_grader(graded):
+    results = graded["results"]["convnet"]
+    assert results["full"]["cells"]["test_training"]["score"] == 10
+    for student, accuracy in (("weak", r"[5-8]\d\.\d\d%"), ("random_predictions", r"1?\d\.\d\d%")):
+        message = " ".join(results[student]["cells"]["test_training"]["messages"])
+        assert re.search(rf"your network classifies {accuracy} of the 10,000 hidden test digits correctly", message), message
+
+
+def test_the_sandbox_gets_the_images_and_the_grader_keeps_the_labels(monkeypatch):
+    from autograder.assignments.convnet import SPEC, hidden_digits
+
+    if not HAVE_MNIST:
+        pytest.skip("the official MNIST test digits are not available")
+    monkeypatch.setenv("MNIST_DIR", str(OFFICIAL_MNIST))
+    hidden_digits.cache_clear()
+    hidden = SPEC.hidden_data(local=False)
+    assert set(hidden.inputs) == {"images"} and set(hidden.answers) == {"labels"}
+    assert hidden.inputs["images"].shape == (10000, 1, 28, 28) and hidden.inputs["images"].dtype == "uint8"
+
+
+def test_grading_without_the_hidden_data_set_fails_clearly(tmp_path, monkeypatch):
+    from autograder.assignments.convnet import hidden_digits
+
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path / "no-mnist"))
+    monkeypatch.setenv("SCRATCHCNN_CACHE", str(tmp_path / "no-cache"))
+    hidden_digits.cache_clear()  # a copy loaded earlier in this process would hide the problem
+    try:
+        with pytest.raises(ValueError, match="the hidden tests of convnet need data the grader cannot find: MNIST file"):
+            grade("convnet", Workdir(tmp_path / "workdir"), progress=False, use_bwrap=False)
+    finally:
+        hidden_digits.cache_clear()
 
 
 def test_output_floods_are_cut(graded):

@@ -130,6 +130,33 @@ def test_verbose_output(data, capsys):
     assert f"test accuracy {trainer.test_acc:.4f} (100 images)" in capsys.readouterr().out
 
 
+def test_progress_bar_shows_the_epoch_accuracies(data, monkeypatch):
+    """The progress bar of an epoch stays open until the end-of-epoch evaluation and shows it."""
+    import io
+
+    import scratchcnn.trainer
+
+    real_tqdm, out = scratchcnn.trainer.tqdm, io.StringIO()
+
+    def visible_tqdm(*args, **kwargs):  # the real bar, shown even though pytest is no terminal
+        return real_tqdm(*args, **{**kwargs, "disable": False, "file": out})
+
+    monkeypatch.setattr(scratchcnn.trainer, "tqdm", visible_tqdm)
+    trainer = make_trainer(data, epochs=2, verbose=True)
+    trainer.train()
+    final = out.getvalue().split("\r")[-1]  # the last redraw of the second epoch's bar
+    assert "epoch 2/2" in final and f"test_acc={trainer.test_acc_list[-1]:.4f}" in final
+
+
+def test_test_loss_per_epoch(data):
+    """test_loss_list holds, per epoch, the mean loss on the evaluation sample of the test set."""
+    trainer = make_trainer(data, epochs=2, evaluate_sample_num_per_epoch=50)
+    trainer.train()
+    assert len(trainer.test_loss_list) == 2
+    x_test, t_test = data[2][:50], data[3][:50]
+    assert trainer.test_loss_list[-1] == pytest.approx(trainer.network.loss(x_test, t_test), rel=1e-5)
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [

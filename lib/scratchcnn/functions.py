@@ -17,7 +17,7 @@ def relu(x):
 def sigmoid(x):
     """1 / (1 + exp(-x)), elementwise, accurate and overflow-free for any x.
 
-    With e = exp(-|x|), which lies in (0, 1]: sigmoid(x) = 1 / (1 + e) for x >= 0, and
+    With ``e = exp(-|x|)``, which lies in (0, 1]: sigmoid(x) = 1 / (1 + e) for x >= 0, and
     e / (1 + e) for x < 0 (the same fraction with top and bottom multiplied by exp(x)).
     exp(-x) itself would overflow for large negative x, and the shortcut
     0.5 * (1 + tanh(x / 2)) cancels to exactly 0 where the sigmoid is tiny (x = -40).

@@ -31,9 +31,9 @@ class Trainer:
     verbose : show a progress bar (only where a terminal or notebook can display it)
     rng : seed or ``numpy.random.Generator`` for the batch order, so a run can be repeated
 
-    After ``train()``: ``train_loss_list`` (one loss per step), ``train_acc_list`` and
-    ``test_acc_list`` (one accuracy per epoch), ``test_acc`` (on the whole test set) and
-    ``elapsed`` (seconds).
+    After ``train()``: ``train_loss_list`` (one loss per step), ``train_acc_list``,
+    ``test_acc_list`` and ``test_loss_list`` (one per epoch, on the evaluation samples),
+    ``test_acc`` (on the whole test set) and ``elapsed`` (seconds).
     """
 
     def __init__(
@@ -81,6 +81,7 @@ class Trainer:
         self.train_loss_list = []
         self.train_acc_list = []
         self.test_acc_list = []
+        self.test_loss_list = []
         self.test_acc = None
         self.elapsed = None
 
@@ -92,13 +93,28 @@ class Trainer:
         self.train_loss_list.append(loss)
         return loss
 
+    def loss_and_accuracy(self, x, t):
+        """Mean loss and accuracy of the network on (x, t), in mini-batches (test mode).
+
+        One forward pass per batch gives both: the loss layer keeps the probabilities ``y``
+        of the batch it has just scored.
+        """
+        labels = np.asarray(t) if np.ndim(t) == 1 else np.argmax(t, axis=1)
+        total_loss, correct = 0.0, 0
+        for i in range(0, len(x), self.batch_size):
+            batch = slice(i, i + self.batch_size)
+            total_loss += self.network.loss(x[batch], t[batch]) * len(labels[batch])
+            correct += int(np.sum(np.argmax(self.network.last_layer.y, axis=1) == labels[batch]))
+        return total_loss / len(x), correct / len(x)
+
     def evaluate(self):
-        """Record train and test accuracy on the evaluation samples; return them."""
+        """Record train accuracy, test accuracy and test loss on the evaluation samples."""
         n = self.evaluate_sample_num_per_epoch
-        train_acc = self.network.accuracy(self.x_train[:n], self.t_train[:n])
-        test_acc = self.network.accuracy(self.x_test[:n], self.t_test[:n])
+        _, train_acc = self.loss_and_accuracy(self.x_train[:n], self.t_train[:n])
+        test_loss, test_acc = self.loss_and_accuracy(self.x_test[:n], self.t_test[:n])
         self.train_acc_list.append(train_acc)
         self.test_acc_list.append(test_acc)
+        self.test_loss_list.append(test_loss)
         return train_acc, test_acc
 
     def train(self):
@@ -107,10 +123,13 @@ class Trainer:
         for epoch in range(1, self.epochs + 1):
             order = self.rng.permutation(len(self.x_train))
             batches = np.array_split(order, self.iter_per_epoch)
-            with tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not self.verbose or None, leave=True) as bar:
-                for batch in bar:
+            # The bar is advanced by hand (not by iterating over it) so that it stays open for
+            # the end-of-epoch accuracies.
+            with tqdm(total=len(batches), desc=f"epoch {epoch}/{self.epochs}", disable=not self.verbose or None) as bar:
+                for batch in batches:
                     loss = self.train_step(self.x_train[batch], self.t_train[batch])
                     bar.set_postfix(loss=f"{loss:.4f}", refresh=False)
+                    bar.update()
                 train_acc, test_acc = self.evaluate()
                 bar.set_postfix(loss=f"{loss:.4f}", train_acc=f"{train_acc:.4f}", test_acc=f"{test_acc:.4f}")
         self.test_acc = self.network.accuracy(self.x_test, self.t_test)

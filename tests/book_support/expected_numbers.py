@@ -57,4 +57,27 @@ EXPECTED_NUMBERS = {
         ("4 12 12 4", "pooling via im2col: one window per row"),
         ("8 12 24 4", "pooling via im2col with N = 2"),
     ],
+    "book/ch08_layers": [
+        ("2 4 3 5", "the (2, 3, 6, 5) batch, five 3x3 filters: product reshaped to (N, OH, OW, FN)"),
+        ("2 5 4 3", "... and transposed to (N, FN, OH, OW)"),
+        ("9 13 21 25 17 25 41 49", "toyConv forward: 0..8 with the all-ones and all-twos 2x2 filters, bias 1"),
+        ("4 5 7 8 13 14 16 17", "toyPooling forward: 0..17 in two channels, 2x2 max pooling at stride 1"),
+    ],
+    "book/ch09_backprop": [
+        ("9 13 21 25 17 25 41 49", "toyConv forward"),
+        ("8 12 20 24 8 12 20 24 4 4 3 6 3 6 12 6 3 6 3", "toyConv backward with dout = ones: dW, db, dx"),
+        ("0 0 0 0 1 1 0 1 1 0 0 0 0 1 1 0 1 1", "toyPooling backward with dout = ones: dx"),
+        ("0.25 0.5 0.25 0.5 1 0.5 0.25 0.5 0.25", "average pooling 2x2, stride 1: dx for dout = ones"),
+    ],
+    "book/ch10_training": [
+        ("1 28 28 30 24 24 30 12 12 4320 100 10", "SimpleConvNet: (N,1,28,28) -> ... -> (N,4320) -> (N,100) -> (N,10)"),
+        ("780", "Conv1's parameters: 30 filters of 5x5 plus 30 biases"),
+        ("432,100", "Affine1's parameters: 4320 x 100 + 100"),
+        ("1,010", "Affine2's parameters: 100 x 10 + 10"),
+        ("433,890", "SimpleConvNet's parameters in all"),
+    ],
+    "book/ch11_what_it_learned": [
+        ("433,890", "SimpleConvNet's parameters, in the LeNet/AlexNet table"),
+        ("60,000", "LeNet-5's trainable parameters, summed from the paper's per-layer counts"),
+    ],
 }

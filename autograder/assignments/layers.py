@@ -1,0 +1,179 @@
+"""layers: the student's Convolution and Pooling classes, forward and backward.
+
+Hidden tests, on random batches with strides, paddings and windows the visible tests do not
+use, compared with ``scratchcnn.layers``:
+
+* ``conv_forward`` / ``pool_forward``: the output;
+* ``conv_backward`` / ``pool_backward``: the gradients after TWO forward passes on different
+  batches (backward must differentiate the last one: what the layer caches must be the last
+  forward's), plus gradient checks along random directions against central differences of
+  the student's own forward pass (of x, and for the convolution of W too).
+
+Pooling is checked in both modes, with the library's padding rules: padding never wins a
+maximum (one max case has only negative inputs, where zero padding would win), and average
+pooling divides by the whole window, padded cells included.
+"""
+
+from scratchcnn.util import conv_output_size
+
+from ..probes import Case, Forbidden, Probe, Spec, central_outputs, directional_check
+# The convolution's cases and reference answers are toyConv's, on other settings.
+from . import toyconv
+from .toyconv import reference_backward as reference_conv_backward
+from .toyconv import reference_forward as reference_conv_forward
+
+# (x shape (N, C, H, W), W shape (FN, C, FH, FW), stride, pad)
+CONV_SETTINGS = [
+    ((2, 3, 9, 9), (4, 3, 3, 3), 3, 0),
+    ((3, 2, 6, 7), (3, 2, 2, 3), 1, 2),
+    ((2, 4, 10, 8), (5, 4, 4, 2), 2, 1),
+    ((1, 1, 5, 5), (2, 1, 5, 5), 1, 2),
+]
+# (x shape, pool_h, pool_w, stride (None: the library's default), pad, mode, negative inputs)
+POOL_SETTINGS = [
+    ((2, 3, 7, 7), 3, 3, 3, 1, "max", True),
+    ((1, 2, 5, 7), 3, 3, 2, 1, "avg", False),
+    ((3, 1, 4, 6), 2, 3, 1, 1, "max", False),
+    ((2, 2, 6, 6), 2, 2, None, 0, "avg", False),
+    ((2, 2, 5, 6), 3, 2, 1, 1, "avg", False),
+]
+H_CONV = 1e-4  # step of the central differences (the convolution is linear: any step works)
+# Far smaller than the gaps between random normal values, so that no window's maximum
+# changes place between x - h v and x + h v.
+H_POOL = 1e-6
+
+
+def make_conv_cases(rng):
+    """toyConv's cases on other settings, plus a batch forwarded before x and a direction for W."""
+    for case in toyconv.make_cases(rng, CONV_SETTINGS):
+        N, *rest = case.x.shape
+        case.inputs.update(earlier_x=rng.standard_normal((N + 1, *rest)), W_direction=rng.standard_normal(case.W.shape))
+        yield case
+
+
+def _conv_out(functions, case, x, W=None):
+    layer = functions["Convolution"](case.W.copy() if W is None else W, case.b.copy(), stride=case.stride, pad=case.pad)
+    return layer.forward(x)
+
+
+def call_conv_forward(functions, case):
+    return {"out": _conv_out(functions, case, case.x.copy())}
+
+
+def call_conv_backward(functions, case):
+    layer = functions["Convolution"](case.W.copy(), case.b.copy(), stride=case.stride, pad=case.pad)
+    layer.forward(case.earlier_x.copy())
+    layer.forward(case.x.copy())
+    dx = layer.backward(case.dout.copy())
+    W_plus, W_minus = case.W + H_CONV * case.W_direction, case.W - H_CONV * case.W_direction
+    return {
+        "dx": dx,
+        "dW": layer.dW,
+        "db": layer.db,
+        **central_outputs(lambda x: _conv_out(functions, case, x), case, H_CONV),
+        "out_W_plus": _conv_out(functions, case, case.x.copy(), W_plus),
+        "out_W_minus": _conv_out(functions, case, case.x.copy(), W_minus),
+    }
+
+
+def check_conv_gradients(case, values):
+    return directional_check(
+        "dx", case.dout, values["out_plus"], values["out_minus"], H_CONV, values["dx"], case.direction
+    ) or directional_check(
+        "dW", case.dout, values["out_W_plus"], values["out_W_minus"], H_CONV, values["dW"], case.W_direction
+    )
+
+
+def make_pool_cases(rng):
+    for x_shape, pool_h, pool_w, stride, pad, mode, negative in POOL_SETTINGS:
+        N, C, height, width = x_shape
+        step = pool_h if stride is None else stride
+        OH = conv_output_size(height, pool_h, step, pad, axis="H")
+        OW = conv_output_size(width, pool_w, step, pad, axis="W")
+        x = rng.standard_normal(x_shape)
+        if negative:  # every window all negative: a zero of padding would win the maximum
+            x = -abs(x) - 0.1
+        stride_text = "default stride" if stride is None else f"stride {stride}"
+        yield Case(
+            f"{mode} pooling, x {x_shape}, {pool_h}x{pool_w} window, {stride_text}, pad {pad}"
+            + (", all inputs negative" if negative else ""),
+            dict(
+                x=x,
+                earlier_x=rng.standard_normal((N + 1, C, height, width)),
+                pool_h=pool_h,
+                pool_w=pool_w,
+                stride=stride,
+                pad=pad,
+                mode=mode,
+                dout=rng.standard_normal((N, C, OH, OW)),
+                direction=rng.standard_normal(x_shape),
+            ),
+        )
+
+
+def _pool_layer(functions, case):
+    Pooling = functions["Pooling"]
+    if case.stride is None:  # the default must be the window's size
+        return Pooling(case.pool_h, case.pool_w, pad=case.pad, mode=case.mode)
+    return Pooling(case.pool_h, case.pool_w, stride=case.stride, pad=case.pad, mode=case.mode)
+
+
+def call_pool_forward(functions, case):
+    return {"out": _pool_layer(functions, case).forward(case.x.copy())}
+
+
+def call_pool_backward(functions, case):
+    layer = _pool_layer(functions, case)
+    layer.forward(case.earlier_x.copy())
+    layer.forward(case.x.copy())
+    dx = layer.backward(case.dout.copy())
+    return {"dx": dx, **central_outputs(lambda x: _pool_layer(functions, case).forward(x), case, H_POOL)}
+
+
+def _reference_pool(case):
+    from scratchcnn.layers import Pooling
+
+    return Pooling(case.pool_h, case.pool_w, stride=case.stride, pad=case.pad, mode=case.mode)
+
+
+def reference_pool_forward(case):
+    return {"out": _reference_pool(case).forward(case.x)}
+
+
+def reference_pool_backward(case):
+    layer = _reference_pool(case)
+    layer.forward(case.x)
+    return {"dx": layer.backward(case.dout)}
+
+
+def check_pool_gradient(case, values):
+    return directional_check("dx", case.dout, values["out_plus"], values["out_minus"], H_POOL, values["dx"], case.direction)
+
+
+CONV_TESTS = ("test_conv_forward_lecture", "test_conv_forward_hidden", "test_conv_backward")
+POOL_TESTS = ("test_pool_forward_lecture", "test_pool_forward_hidden", "test_pool_backward")
+
+SPEC = Spec(
+    name="layers",
+    memory_limit=2**30,  # the largest array of the notebook has a few thousand entries
+    probes=[
+        Probe("conv_forward", make_conv_cases, call_conv_forward, reference_conv_forward),
+        Probe("conv_backward", make_conv_cases, call_conv_backward, reference_conv_backward, extra=check_conv_gradients),
+        Probe("pool_forward", make_pool_cases, call_pool_forward, reference_pool_forward),
+        Probe("pool_backward", make_pool_cases, call_pool_backward, reference_pool_backward, extra=check_pool_gradient),
+    ],
+    forbidden=[
+        Forbidden(
+            "scratchcnn.layers.Convolution",
+            "the layers exercise asks you to write the Convolution class yourself; scratchcnn's "
+            "Convolution may not be used, subclassed or wrapped here (im2col and col2im may)",
+            CONV_TESTS,
+        ),
+        Forbidden(
+            "scratchcnn.layers.Pooling",
+            "the layers exercise asks you to write the Pooling class yourself; scratchcnn's "
+            "Pooling may not be used, subclassed or wrapped here (im2col and col2im may)",
+            POOL_TESTS,
+        ),
+    ],
+)
