@@ -2,8 +2,8 @@
 
 Columns: ``student_id, assignment, score, max_score, status``. The score is the gradebook's,
 so manual grades entered in formgrader count; status is the grading result's (``graded``,
-``timeout``, ``error: ...``, ``manual: ...``) or ``missing`` when the student submitted
-nothing. Students are those of the gradebook (``roster`` adds them) and those who submitted;
+``timeout``, ``error: ...``, ``manual: ...``, and ``graded (checked by hand)`` once an
+instructor has dealt with a ``manual`` one) or ``missing`` when the student submitted nothing. Students are those of the gradebook (``roster`` adds them) and those who submitted;
 assignments are those with collected submissions.
 """
 
@@ -19,7 +19,7 @@ COLUMNS = ["student_id", "assignment", "score", "max_score", "status"]
 
 
 def rows(workdir, assignments=None):
-    scores, maxima, students = gradebook.scores(workdir)
+    recorded, maxima, students = gradebook.submissions(workdir)
     assignments = assignments or [a for a in available_assignments() if (workdir.manifests / f"{a}.json").exists()]
     manifests = {a: load_manifest(workdir, a)["students"] for a in assignments}
     results = {a: load_results(workdir, a) for a in assignments}
@@ -36,7 +36,8 @@ def rows(workdir, assignments=None):
             elif result is None:
                 score, status = 0.0, "error: collected but not graded yet"
             else:
-                score, status = scores.get((student, assignment), result["score"]), result["status"]
+                score, reviewed = recorded.get((student, assignment), (result["score"], False))
+                status = gradebook.status(result["status"], reviewed)
             table.append([student, assignment, f"{score:g}", f"{max_score:g}", status])
     return table
 

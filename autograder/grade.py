@@ -22,6 +22,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -307,10 +308,10 @@ def load_results(workdir, assignment):
     return {p.stem: json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))} if folder.exists() else {}
 
 
-def _record(gb, assignment, result, entry):
+def _record(gb, assignment, result, entry, review):
     """A student's result into the gradebook (errors leave only the student's name there)."""
     if result["cells"]:
-        gradebook.save(gb, assignment, result, entry["collected"])
+        gradebook.save(gb, assignment, result, entry["collected"], review)
     else:
         gb.update_or_create_student(result["student"])
         gb.db.commit()
@@ -353,7 +354,7 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
     todo = [student for student in chosen if student not in results]
     with gradebook.open_gradebook(workdir) as gb, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for student, result in results.items():
-            _record(gb, assignment, result, manifest[student])
+            _record(gb, assignment, result, manifest[student], review=False)
         futures = {pool.submit(grade_student, context, s, manifest[s]): s for s in todo}
         bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
         for future in as_completed(futures):
@@ -364,27 +365,38 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
                 traceback.print_exc()
                 result = _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
             _save_result(workdir, assignment, result)
-            _record(gb, assignment, result, manifest[student])
+            review = previous.get(student, {}).get("key") != result.get("key")
+            _record(gb, assignment, result, manifest[student], review)
             results[student] = result
             bar.update()
         bar.close()
     return dict(sorted(results.items()))
 
 
-def summary(results, max_score):
-    """The table `grade` prints: one line per student."""
+def summary(results, assignment, max_score, workdir):
+    """The table `grade` prints: one line per student, scores and statuses as `export` has them."""
+    recorded = gradebook.submissions(workdir)[0]
     lines = [f"{'student':20} {'score':>11}  {'time':>6}  status"]
     for student, result in sorted(results.items()):
+        score, reviewed = recorded.get((student, assignment), (result["score"], False))
         seconds = f"{result['seconds']:.1f}s" if "seconds" in result else "-"
-        lines.append(f"{student:20} {result['score']:5g} / {max_score:<3g}  {seconds:>6}  {result['status']}")
+        status = gradebook.status(result["status"], reviewed)
+        lines.append(f"{student:20} {score:5g} / {max_score:<3g}  {seconds:>6}  {status}")
     return "\n".join(lines)
 
 
 def main(args):
     workdir = Workdir(args.workdir)
+    if args.no_sandbox:
+        print("warning: --no-sandbox: student code runs with your rights and can read and change your files",
+              file=sys.stderr)  # fmt: skip
     results = grade(
-        args.assignment, workdir, jobs=args.jobs, time_limit=args.timeout, force=args.force, use_bwrap=not args.no_sandbox
-    )
+        args.assignment, workdir, jobs=args.jobs, time_limit=args.timeout, force=args.force,
+        use_bwrap=not args.no_sandbox, students=args.student,
+    )  # fmt: skip
+    unknown = sorted(set(args.student or ()) - set(results))
+    if unknown:
+        raise ValueError(f"no collected {args.assignment} submission for {', '.join(unknown)}")
     max_score = sum(points for _, points, _ in reconstruct.Template.load(args.assignment).test_cells())
-    print(summary(results, max_score))
+    print(summary(results, args.assignment, max_score, workdir))
     return 0

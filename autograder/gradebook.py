@@ -65,27 +65,45 @@ def add_students(workdir, student_ids):
             gb.update_or_create_student(student)
 
 
-def save(gb, assignment, result, timestamp):
-    """Write one student's result (see grade.grade_student) into the open gradebook ``gb``."""
+def save(gb, assignment, result, timestamp, review=True):
+    """Write one student's result (see grade.grade_student) into the open gradebook ``gb``.
+
+    ``review``: the result is new (a new submission, a changed test or grader), so cells an
+    instructor graded by hand and flagged notebooks are put up for review again. A result
+    reused unchanged leaves the review state alone: once an instructor has checked a flagged
+    notebook, regrading does not flag it again.
+    """
     student = result["student"]
     gb.update_or_create_student(student)
     gb.update_or_create_submission(assignment, student, timestamp=timestamp)
+    grades = {grade_id: gb.find_grade(grade_id, assignment, assignment, student) for grade_id in result["cells"]}
+    review = review or all(grade.auto_score is None for grade in grades.values())  # never recorded
     flagged = bool(result["manual_reasons"])
     for grade_id, cell in result["cells"].items():
-        grade = gb.find_grade(grade_id, assignment, assignment, student)
+        grade = grades[grade_id]
         grade.auto_score = cell["score"]
-        grade.needs_manual_grade = grade.manual_score is not None or cell["score"] is None or flagged
+        if review:
+            grade.needs_manual_grade = grade.manual_score is not None or cell["score"] is None or flagged
     for grade_id, text in result["comments"].items():
         gb.find_comment(grade_id, assignment, assignment, student).auto_comment = text
-    if flagged:
-        gb.find_submission_notebook(assignment, assignment, student).flagged = True
+    if review:
+        gb.find_submission_notebook(assignment, assignment, student).flagged = flagged
     gb.db.commit()
 
 
-def scores(workdir):
-    """({(student, assignment): score}, {assignment: max_score}, [student ids]).
+def status(result_status, reviewed):
+    """The status to report: a ``manual: ...`` one becomes graded once an instructor checked it."""
+    if result_status.startswith("manual:") and reviewed:
+        return "graded (checked by hand)"
+    return result_status
 
-    A submission's score counts the manual grades where an instructor entered one.
+
+def submissions(workdir):
+    """({(student, assignment): (score, reviewed)}, {assignment: max_score}, [student ids]).
+
+    A submission's score counts the manual grades where an instructor entered one. It is
+    ``reviewed`` when the instructor unflagged it in formgrader or gave every cell that
+    needed it a manual grade.
     """
     if not workdir.gradebook.exists():
         return {}, {}, []
@@ -94,6 +112,7 @@ def scores(workdir):
         result = {}
         for assignment in gb.assignments:
             for submission in assignment.submissions:
-                result[(submission.student.id, assignment.name)] = float(submission.score)
+                reviewed = not any(nb.flagged for nb in submission.notebooks) or not submission.needs_manual_grade
+                result[(submission.student.id, assignment.name)] = (float(submission.score), reviewed)
         students = sorted(s.id for s in gb.students)
     return result, maxima, students

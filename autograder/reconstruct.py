@@ -8,8 +8,9 @@ with the student's text, matched by their nbgrader ``grade_id``. Everything else
 above all, comes from the source.
 
 Student code cells that match no template cell (new cells, or answer cells whose metadata
-was deleted) are kept, placed after the answer cell that precedes them in the student's
-notebook. An answer cell that cannot be matched leaves its slot empty and flags the
+was deleted) are kept, placed after the template cell that precedes them in the student's
+notebook (recognised by its grade_id or, failing that, by its text), so a scratch cell the
+student put below a test still runs after that test, as it did for the student. An answer cell that cannot be matched leaves its slot empty and flags the
 notebook for manual grading: its tests still run (the code may have landed in a new cell),
 but the score is never taken as final without an instructor looking.
 """
@@ -108,26 +109,42 @@ def _escape_markdown(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _positions(template):
+    """Where each template cell is, by grade_id and by the text the student was given."""
+    by_id, by_source = {}, {}
+    for index, cell in enumerate(template.cells):
+        grade_id = _grade_id(cell)
+        if grade_id:
+            by_id[grade_id] = index
+            by_source.setdefault(template.release_sources[grade_id], index)
+        else:
+            by_source.setdefault(cell.source, index)
+    return by_id, by_source
+
+
 def reconstruct(template, student_cells):
     """The graded notebook for ``student_cells`` (as returned by submission.read)."""
     result = Reconstruction()
     answer_ids = set(template.answer_ids())
-    known_sources = set(template.release_sources.values()) | {c.source for c in template.cells if not _grade_id(c)}
+    by_id, by_source = _positions(template)
 
     answers, extras, seen = {}, {}, set()
-    anchor = None  # the answer cell the student's extra cells follow
+    anchor = None  # index of the template cell the student's next extra cells follow
     for cell in student_cells:
         grade_id = _grade_id(cell)
         if grade_id in answer_ids and grade_id not in seen:
             seen.add(grade_id)
             answers[grade_id] = cell
-            anchor = grade_id
+            anchor = by_id[grade_id]
             continue
         if grade_id and grade_id in template.release_sources and grade_id not in answer_ids:
             if cell["source"] != template.release_sources[grade_id]:
                 result.notes.append(f"changes to the read-only cell {grade_id!r} were discarded")
+            anchor = by_id[grade_id]
             continue
-        if cell["cell_type"] == "code" and cell["source"].strip() and cell["source"] not in known_sources:
+        if cell["source"] in by_source:
+            anchor = by_source[cell["source"]]
+        elif cell["cell_type"] == "code" and cell["source"].strip():
             extras.setdefault(anchor, []).append(cell["source"])
 
     def add(cell, kind, label=None):
@@ -136,19 +153,17 @@ def reconstruct(template, student_cells):
         if label:
             result.student_code[label] = cell["source"]
 
-    def add_extras(anchor_id):
-        for source in extras.pop(anchor_id, []):
+    def add_extras(anchor_index):
+        for source in extras.pop(anchor_index, []):
             add(_code_cell(source), "extra", f"your added cell {len(result.student_code) + 1}")
 
-    first_answer = True
-    for cell in template.cells:
+    add_extras(None)
+    for index, cell in enumerate(template.cells):
         kind = kind_of(cell)
         if kind not in ("answer", "manual"):
             add(copy.deepcopy(dict(cell)), kind)
+            add_extras(index)
             continue
-        if first_answer:
-            add_extras(None)
-            first_answer = False
         grade_id = _grade_id(cell)
         graded = copy.deepcopy(dict(cell))
         submitted = answers.get(grade_id)
@@ -169,7 +184,5 @@ def reconstruct(template, student_cells):
             add(graded, kind)
         else:
             add(graded, kind, grade_id)
-        add_extras(grade_id)
-    for leftover in list(extras):
-        add_extras(leftover)
+        add_extras(index)
     return result

@@ -1,4 +1,4 @@
-"""Shared helpers for the tests of the reference library.
+"""Shared helpers for the tests of the reference library, and the book's build.
 
 PyTorch is the oracle: what ``scratchcnn`` computes is compared with ``torch.nn.functional``
 and ``torch.optim`` on the same numbers. It is only ever imported by the tests.
@@ -9,7 +9,10 @@ import pytest
 import torch
 from threadpoolctl import threadpool_limits
 
+from book_support.build import BUILD, build_book
 from scratchcnn.gradient import numerical_gradient, relative_error
+
+BUILD_LOG = BUILD / "book-build.log"
 
 # Largest relative error (||a - b|| / (||a|| + ||b||)) accepted against PyTorch, per dtype.
 REL_TOL = {np.dtype(np.float32): 1e-5, np.dtype(np.float64): 1e-10}
@@ -19,6 +22,16 @@ GRAD_TOL = 1e-7
 
 # For @pytest.mark.parametrize("dtype", FLOAT_DTYPES): the two float types, named in test ids.
 FLOAT_DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """The book built once per test session (test_book, test_grading_publish): (exit code, log)."""
+    built = build_book()
+    if built is None:
+        log = (BUILD_LOG.read_text(encoding="utf-8") if BUILD_LOG.is_file() else "")[-3000:]
+        pytest.fail(f"the book did not build; the end of _build/book-build.log:\n{log}")
+    return built
 
 
 @pytest.fixture(scope="module")

@@ -67,6 +67,26 @@ def test_added_cells_follow_the_answer_before_them(template):
     assert rebuilt.kinds[at] == "extra"
 
 
+def test_added_cells_below_a_test_run_after_that_test(template):
+    # A scratch cell under the visible tests may overwrite their inputs; it must not run before them.
+    cells = _cells("full")
+    position = next(
+        i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("grade_id") == "test_conv_forward_lecture"
+    )
+    cells.insert(position + 1, {"cell_type": "code", "source": "x = None  # scratch", "metadata": {}})
+    rebuilt = reconstruct(template, cells)
+    at = next(i for i, c in enumerate(rebuilt.cells) if c["source"] == "x = None  # scratch")
+    assert rebuilt.cells[at - 1]["metadata"]["nbgrader"]["grade_id"] == "test_conv_forward_lecture"
+
+
+def test_added_cells_are_placed_by_text_when_metadata_is_gone(template):
+    cells = _cells("full", ["delete_metadata"])
+    rebuilt = reconstruct(template, cells)
+    extras = [i for i, kind in enumerate(rebuilt.kinds) if kind == "extra"]
+    answers = [i for i, kind in enumerate(rebuilt.kinds) if kind == "answer"]
+    assert [e + 1 for e in extras] == answers  # each lost answer lands just above its empty slot
+
+
 def test_untouched_answers_are_noted_and_type_changes_graded_as_code(template):
     assert reconstruct(template, _cells("untouched")).unanswered == ["conv_forward", "conv_backward"]
     rebuilt = reconstruct(template, _cells("full", ["answers_to_raw"]))

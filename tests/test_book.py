@@ -1,7 +1,6 @@
 """The online book: it builds without a warning, works offline in a browser, shows its numbers.
 
-The session fixture builds the book exactly as ``make book`` does (``jupyter-book build . -W -n
---keep-going`` from the repository root, into _build/ so that the execution cache is reused).
+The session fixture ``book_build`` (conftest.py) builds the book exactly as ``make book`` does.
 Then:
 
 * the build log has no warning;
@@ -17,8 +16,6 @@ import base64
 import gzip
 import json
 import re
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,9 +28,7 @@ from book_support.expected_numbers import EXPECTED_NUMBERS
 from scratchcnn.layers import Convolution, Pooling
 from scratchcnn.util import conv_output_size, im2col
 
-REPO = Path(__file__).resolve().parents[1]
-BUILD = REPO / "_build"
-HTML = BUILD / "html"
+from book_support.build import BUILD, HTML, REPO
 # Full-page screenshots of two chapters, for a human to look at.
 SCREENSHOTS = {"book/ch02_convolution.html": "ch02_convolution.png", "book/ch03_padding.html": "ch03_padding.png"}
 
@@ -42,29 +37,7 @@ import explorers  # noqa: E402  (book/explorers.py, importable once book/ is on 
 
 
 # --------------------------------------------------------------------------------------------
-# The build
-
-
-@pytest.fixture(scope="session")
-def book_build():
-    """Build the book like `make book`; returns the build log. Fails if no HTML came out.
-
-    The HTML folder is emptied first, so that no page left over from an earlier build is
-    checked; the execution cache (_build/.jupyter_cache) is kept, so unchanged chapters are
-    not run again.
-    """
-    shutil.rmtree(HTML, ignore_errors=True)
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    result = subprocess.run(
-        [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"],
-        cwd=REPO, capture_output=True, text=True, timeout=1500,
-    )
-    log = result.stdout + result.stderr
-    BUILD.mkdir(exist_ok=True)
-    (BUILD / "book-build.log").write_text(log, encoding="utf-8")
-    if not (HTML / "index.html").is_file():
-        pytest.fail(f"the book did not build (exit code {result.returncode}):\n{log[-3000:]}")
-    return result.returncode, log
+# The build (the session fixture book_build is in conftest.py)
 
 
 def test_book_builds_without_warnings(book_build):

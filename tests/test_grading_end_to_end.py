@@ -1,8 +1,9 @@
 """A small class through the instructor's command line: roster, collect, grade, feedback, export.
 
-Five students: a full solution (ada), the untouched release (ben), a partly right one (cy),
-one whose code raises (dee) and one who submitted nothing (eve). Two submit through an LMS
-export (flat file names), two as folders, all in one zip.
+Six students: a full solution (ada), the untouched release (ben), a partly right one (cy),
+one whose code raises (dee), one who submitted nothing (eve) and one whose notebook lost its
+nbgrader metadata and needs a look by hand (hal). Two submit through an LMS export (flat
+file names), three as folders, all in one zip.
 """
 
 import json
@@ -33,7 +34,9 @@ SUBMISSIONS = {
     "ben/toyConv.ipynb": "untouched",
     "cy_12345_attempt2_toyConv.ipynb": "partly_right",
     "dee_98765_toyConv.ipynb": "raises",
+    "hal/toyConv.ipynb": "deleted_metadata",
 }
+HAL_STATUS = "manual: answer cell 'conv_forward' not found in the submission (nbgrader metadata deleted?)"
 EXPECTED_CSV = """\
 student_id,assignment,score,max_score,status
 ada,toyConv,10,10,graded
@@ -41,7 +44,8 @@ ben,toyConv,0,10,graded
 cy,toyConv,4,10,graded
 dee,toyConv,5,10,graded
 eve,toyConv,0,10,missing
-"""
+hal,toyConv,10,10,{HAL_STATUS}
+""".format(HAL_STATUS=HAL_STATUS)
 
 
 def _class_zip(folder):
@@ -58,12 +62,12 @@ def graded_class(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("class")
     workdir = tmp / "workdir"
     roster = tmp / "roster.csv"
-    roster.write_text("student_id\nada\nben\ncy\ndee\neve\n")
+    roster.write_text("\ufeffStudent ID,name\nada,Ada\nben,Ben\ncy,Cy\ndee,Dee\neve,Eve\nhal,Hal\n")  # a spreadsheet's CSV
     run = ["--workdir", str(workdir)]
     assert cli.main(run + ["roster", str(roster)]) == 0
     assert cli.main(run + ["collect", "toyConv", str(_class_zip(tmp))]) == 0
     assert cli.main(run + ["grade", "toyConv", "--jobs", "2"] + SANDBOX_FLAG) == 0
-    assert cli.main(run + ["export", str(tmp / "grades.csv")]) == 0
+    assert cli.main(["export", str(tmp / "grades.csv")] + run) == 0  # --workdir after the command works too
     return Workdir(workdir), tmp
 
 
@@ -76,7 +80,7 @@ def test_feedback_is_one_html_page_per_student(graded_class):
     workdir, _ = graded_class
     assert cli.main(["--workdir", str(workdir.root), "feedback", "toyConv"]) == 0
     pages = {p.parts[-3]: p.read_text() for p in workdir.feedback.glob("*/toyConv/toyConv.html")}
-    assert sorted(pages) == ["ada", "ben", "cy", "dee"]
+    assert sorted(pages) == ["ada", "ben", "cy", "dee", "hal"]
     assert "test_conv_backward_hidden: passed, 3 of 3 points" in pages["ada"]
     assert "out (stride 2, pad 1) has shape (2, 5, 2, 2); expected (2, 5, 3, 3)" in pages["cy"]
     assert "NameError" in pages["dee"]
@@ -117,7 +121,32 @@ def test_formgrader_sees_the_course_through_the_repository_config(graded_class, 
     scores = {s["student"]: s["score"] for s in api.get_submissions("toyConv") if s["submitted"]}
     assert {student: scores[student] for student in ("ada", "ben", "dee")} == {"ada": 10, "ben": 0, "dee": 5}
     assert scores["cy"] in (4, 7)  # 7 once the manual grade of the test above is in
-    assert api.get_assignment("toyConv")["num_submissions"] == 4
+    assert api.get_assignment("toyConv")["num_submissions"] == 5
+
+
+def test_a_flagged_notebook_is_graded_once_checked_by_hand(graded_class, capsys):
+    workdir, _ = graded_class
+    status = lambda: {row[0]: row[4] for row in rows(workdir)}["hal"]
+    assert status() == HAL_STATUS
+    with open_gradebook(workdir) as gb:  # what formgrader's flag button (Ctrl+Shift+F) does
+        gb.find_submission_notebook("toyConv", "toyConv", "hal").flagged = False
+        gb.db.commit()
+    assert status() == "graded (checked by hand)"
+    # Regrading the same notebook does not ask for the review again; the summary agrees.
+    command = ["grade", "toyConv", "--student", "hal", "--force", "--workdir", str(workdir.root)] + SANDBOX_FLAG
+    assert cli.main(command) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert len(table) == 2 and table[1].split()[:4] == ["hal", "10", "/", "10"]
+    assert table[1].endswith("graded (checked by hand)")
+    assert status() == "graded (checked by hand)"
+    assert cli.main(command[:2] + ["--student", "nobody", "--workdir", str(workdir.root)] + SANDBOX_FLAG) == 2
+
+
+def test_grade_summary_shows_manual_grades(graded_class, capsys):
+    workdir, _ = graded_class
+    assert cli.main(["--workdir", str(workdir.root), "grade", "toyConv", "--student", "cy"] + SANDBOX_FLAG) == 0
+    line = capsys.readouterr().out.splitlines()[1]
+    assert line.split()[:4] == ["cy", "7", "/", "10"]  # 4 automatic points + 3 by hand (test above)
 
 
 def test_a_changed_submission_is_not_graded(graded_class):
@@ -143,7 +172,7 @@ def test_a_killed_run_resumes_and_ends_with_the_same_scores(tmp_path):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     finished = {p.stem: p.stat().st_mtime_ns for p in workdir.results.glob("toyConv/*.json")}
-    assert 1 <= len(finished) < 4, "the run should have been killed halfway"
+    assert 1 <= len(finished) < 5, "the run should have been killed halfway"
 
     grade("toyConv", workdir, jobs=2, progress=False, **SANDBOX)
     assert {row[0]: (row[2], row[4]) for row in rows(workdir)} == {
@@ -151,6 +180,7 @@ def test_a_killed_run_resumes_and_ends_with_the_same_scores(tmp_path):
         "ben": ("0", "graded"),
         "cy": ("4", "graded"),
         "dee": ("5", "graded"),
+        "hal": ("10", HAL_STATUS),
     }
     for student, mtime in finished.items():  # reused, not graded again
         assert (workdir.results / "toyConv" / f"{student}.json").stat().st_mtime_ns == mtime

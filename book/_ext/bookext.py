@@ -136,7 +136,11 @@ def drop_thebe_assets(app, pagename, templatename, context, doctree):
 
 
 # What the pages import, relative to the repository root: a change here changes their outputs.
-PAGE_DEPENDENCIES = ("lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css")
+# The appendices also read the grader's code and assignment modules, and the released notebooks.
+PAGE_DEPENDENCIES = (
+    "lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css",
+    "autograder/**/*.py", "exercises/*/*.ipynb",
+)  # fmt: skip
 FINGERPRINT_FILE = "scratchcnn-book-dependencies.sha256"
 
 

@@ -1,6 +1,6 @@
 """Shapes and the im2col trick: the helpers every convolution and pooling layer uses.
 
-Notation used throughout the library (the same letters as the book):
+Notation used throughout the library (the same letters as the book)::
 
     N   batch size              C   channels             H, W   input height, width
     FN  number of filters       FH, FW  filter height, width

@@ -11,6 +11,7 @@ released notebook, with the outcome the grader must produce:
     <<solution>>                      ... the solution's own code for that cell
                                       (<<solution:GRADE_ID>>: another cell's)
     # %% new                          a new code cell (no metadata) after the previous one
+    # %% new after GRADE_ID           a new code cell after the cell with this grade_id
     # %% file helpers.py              a file placed next to the notebook
 
 ``{REPO}`` in a case is replaced by the repository root, so that a case can try to read the
@@ -118,7 +119,9 @@ def build(case, repo=REPO):
         text = text.replace("<<solution>>", solutions.get(title, "")).replace("{REPO}", str(repo))
         if title.startswith("file "):
             files[title[5:].strip()] = text
-        elif title == "new":
+        elif title.startswith("new"):
+            if title.startswith("new after "):
+                last = position[title[len("new after ") :].strip()]
             new = nbformat.v4.new_code_cell(text)
             new["id"] = f"added-{len(cells)}"
             cells.insert(last + 1, new)
