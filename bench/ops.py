@@ -6,8 +6,8 @@ number of threads, the two libraries timed alternately so that background load h
 * one SimpleConvNet training step (batch 100, float32, gradient + Adam)    target <= 1.5x
 * Convolution forward+backward, (100, 3, 32, 32) input, 16 3x3 filters, pad 1   <= 2x
 * max pooling 2x2 stride 2 forward+backward on (100, 30, 24, 24)                <= 2x
-* peak memory of a training step at batch 100 (extra resident memory over the
-  process's state before the step, each library in a fresh process)
+* peak memory of a training step at batch 100 (what the step keeps between steps plus its
+  transient peak, beyond the model and the data; each library in a fresh process)
 
 Run:  python bench/ops.py   (or `make bench` for every benchmark)
 """
@@ -165,15 +165,23 @@ def _proc_status_kib(field):
 
 
 def _peak_step_memory_child(library):
-    """In a fresh process: the peak resident memory (MiB) a training step adds.
+    """In a fresh process: the memory (MiB) a training step needs beyond the model and data.
 
-    After a warm-up step (optimizer state, caches), the kernel's high-water mark of the
-    resident set is reset to the current size (Linux: write 5 to /proc/self/clear_refs);
-    the mark after one more step, minus the size before it, is what the step needed.
+    Two parts. What a step leaves behind until the next one (the optimizer's state, the
+    caches the layers keep for backward): the growth of the anonymous resident memory over
+    a warm-up step (anonymous, so that library code paged in on first use does not count).
+    Plus the transient peak of a step: the kernel's high-water mark of the resident set is
+    reset to the current size (Linux: write 5 to /proc/self/clear_refs) and read after one
+    more step. The parent starts this process with glibc's mmap threshold fixed at 64 KiB,
+    so every array is mapped when allocated and unmapped when freed: resident memory then
+    follows the live arrays of both libraries, instead of their allocators' reuse of freed
+    memory.
     """
     ours, theirs = training_step_pair()
     step = ours if library == "scratchcnn" else theirs
+    anonymous = _proc_status_kib("RssAnon")
     step()
+    held = (_proc_status_kib("RssAnon") - anonymous) / 1024
     peaks = []
     for _ in range(3):
         before = _proc_status_kib("VmRSS")
@@ -181,13 +189,18 @@ def _peak_step_memory_child(library):
             f.write("5")
         step()
         peaks.append((_proc_status_kib("VmHWM") - before) / 1024)
-    print(json.dumps(max(peaks)))
+    print(json.dumps(held + max(peaks)))
+
+
+# glibc: arrays of 64 KiB and more get their own mapping, returned to the system when freed.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "65536", "MALLOC_TRIM_THRESHOLD_": "0"}
 
 
 def peak_step_memory(library):
-    """Peak extra resident memory of one training step, MiB, measured in a subprocess."""
+    """Memory of one training step beyond the model and data, MiB, measured in a subprocess."""
     code = f"import sys; sys.path.insert(0, {os.path.dirname(os.path.abspath(__file__))!r}); import ops; ops._peak_step_memory_child({library!r})"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    environment = dict(os.environ, **MALLOC_ENV)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
