@@ -62,7 +62,7 @@ def parser():
     command.add_argument("path")
     command.set_defaults(run=collect.main)
 
-    command = add_command("grade", help="grade every collected submission")
+    command = add_command("grade", help="grade the collected submissions")
     command.add_argument("assignment", choices=ASSIGNMENTS)
     command.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time (default 1)")
     command.add_argument("--timeout", type=float, help="seconds per notebook (default: the assignment's limit)")

@@ -3,8 +3,9 @@
 Columns: ``student_id, assignment, score, max_score, status``. The score is the gradebook's,
 so manual grades entered in formgrader count; status is the grading result's (``graded``,
 ``timeout``, ``error: ...``, ``manual: ...``, and ``graded (checked by hand)`` once an
-instructor has dealt with a ``manual`` one) or ``missing`` when the student submitted nothing. Students are those of the gradebook (``roster`` adds them) and those who submitted;
-assignments are those with collected submissions.
+instructor has dealt with a ``manual`` one) or ``missing`` when the student submitted
+nothing. Students are those of the gradebook (``roster`` adds them) and those who
+submitted; assignments are those with collected submissions.
 """
 
 import csv

@@ -332,13 +332,16 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
             "allowed): student code would run with your rights and see your files. Use --no-sandbox "
             "to grade anyway, for code you trust"
         )
+    manifest = collect.load_manifest(workdir, assignment)["students"]
+    unknown = sorted(set(students or ()) - set(manifest))
+    if unknown:
+        raise ValueError(f"no collected {assignment} submission for {', '.join(unknown)}")
     workdir.create()
     workdir.tmp.mkdir(exist_ok=True)
     gradebook.backup(workdir)
     register(assignment, workdir)
     context = Context(assignment, workdir, time_limit, use_bwrap)
-    manifest = collect.load_manifest(workdir, assignment)["students"]
-    chosen = sorted(manifest) if students is None else sorted(set(students) & set(manifest))
+    chosen = sorted(manifest) if students is None else sorted(set(students))
     previous = load_results(workdir, assignment)
 
     def reusable(student):
@@ -394,9 +397,6 @@ def main(args):
         args.assignment, workdir, jobs=args.jobs, time_limit=args.timeout, force=args.force,
         use_bwrap=not args.no_sandbox, students=args.student,
     )  # fmt: skip
-    unknown = sorted(set(args.student or ()) - set(results))
-    if unknown:
-        raise ValueError(f"no collected {args.assignment} submission for {', '.join(unknown)}")
     max_score = sum(points for _, points, _ in reconstruct.Template.load(args.assignment).test_cells())
     print(summary(results, args.assignment, max_score, workdir))
     return 0
