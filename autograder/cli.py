@@ -5,37 +5,45 @@
     grade ASSIGNMENT [--jobs N]       grade the collected submissions in the sandbox
                                       (--student ID: only these students)
     feedback ASSIGNMENT               HTML feedback per student
-    export FILE.csv                   student_id, assignment, score, max_score, status
-    roster FILE                       add students (one id per line) so that `export` lists
-                                      those who submitted nothing as missing
+    export FILE.csv                   student_id, assignment, score, max_score, status,
+                                      raw_score, late_penalty, final_score
+                                      (--format canvas|moodle: an LMS grade import file)
+    roster FILE                       add students (one id per line, or a Canvas or Moodle
+                                      roster export) so that `export` lists those who
+                                      submitted nothing as missing
+    report ASSIGNMENT                 the class report: one HTML page with plots
+    similarity ASSIGNMENT             HTML report of answers that look copied (from each
+                                      other or from the reference library); never scores
     publish [--book DIR] [--into DIR] the public site: built book + exercises/, checked for leaks
 
 Every command takes --workdir DIR, before or after the command's name (default: grading/
 at the repository root, or $AUTOGRADER_WORKDIR).
+
+Due dates, late policies and extensions: course.toml at the repository root (or
+$AUTOGRADER_COURSE, or --course FILE for export and report); see autograder/course.py.
 """
 
 import argparse
 import sys
 
-from . import collect, export, feedback, grade, gradebook, publish, release
-from .config import ASSIGNMENTS, REPO_ROOT, Workdir
-
-
-ROSTER_HEADERS = {"student_id", "student id", "studentid", "student", "id", "username", "user", "login", "sis id"}
+from . import collect, export, feedback, grade, lms, publish, release
+from .config import ASSIGNMENTS, REPO_ROOT
 
 
 def _roster(args):
-    with open(args.file, encoding="utf-8-sig") as file:  # -sig: spreadsheets write a byte-order mark
-        ids = [line.split(",")[0].strip().strip('"') for line in file if line.strip() and not line.startswith("#")]
-    if ids and ids[0].lower() in ROSTER_HEADERS:  # a CSV header row
-        ids = ids[1:]
-    ids = [i for i in ids if i]
-    for student in ids:
-        if not collect.STUDENT_ID.fullmatch(student):
-            raise ValueError(f"{student!r} is not a valid student id")
-    gradebook.add_students(Workdir(args.workdir), ids)
-    print(f"{len(ids)} students in the gradebook")
-    return 0
+    return lms.roster_main(args)  # plain lists, Canvas and Moodle roster exports
+
+
+def _report(args):
+    from . import report
+
+    return report.main(args)
+
+
+def _similarity(args):
+    from . import similarity
+
+    return similarity.main(args)
 
 
 def parser():
@@ -75,14 +83,36 @@ def parser():
     command.add_argument("assignment", choices=ASSIGNMENTS)
     command.set_defaults(run=feedback.main)
 
-    command = add_command("export", help="write the grades as CSV")
+    course_help = "the course file with due dates and late policies (default: course.toml at the repository root)"
+    command = add_command("export", help="write the grades as CSV, or as a Canvas or Moodle grade import file")
     command.add_argument("file")
     command.add_argument("--assignment", action="append", choices=ASSIGNMENTS, help="only these (repeatable)")
+    command.add_argument("--format", choices=export.FORMATS, default="csv", help="csv (default), canvas or moodle")
+    command.add_argument("--missing", choices=("zero", "blank"), default="zero",
+                         help="canvas/moodle: what a student who submitted nothing gets (default 0)")  # fmt: skip
+    command.add_argument("--course", help=course_help)
     command.set_defaults(run=export.main)
 
-    command = add_command("roster", help="add the students listed in a file (one id per line)")
+    command = add_command("roster", help="add the students listed in a file (ids, or a Canvas or Moodle roster)")
     command.add_argument("file")
+    command.add_argument("--id-column", help="Canvas/Moodle: the column holding the student ids "
+                         "(default: SIS Login ID; Moodle: Username, ID number or Email address)")  # fmt: skip
+    command.add_argument("--format", dest="roster_format", choices=("auto", "plain", "canvas", "moodle"), default="auto",
+                         help="the roster's format (default: recognised from the header row)")  # fmt: skip
     command.set_defaults(run=_roster)
+
+    command = add_command("report", help="the class report: one HTML page with plots")
+    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("--out", help="the HTML file (default: reports/<assignment>.html in the working folder)")
+    command.add_argument("--course", help=course_help)
+    command.set_defaults(run=_report)
+
+    command = add_command("similarity", help="flag answers that look copied (HTML report; scores unchanged)")
+    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("--threshold", type=float, default=None,
+                         help="share of shared code from which a pair or an answer is flagged (default 0.65)")  # fmt: skip
+    command.add_argument("--out", help="the HTML file (default: reports/<assignment>-similarity.html in the working folder)")
+    command.set_defaults(run=_similarity)
 
     command = add_command("publish", help="the public site: built book and student notebooks")
     command.add_argument("--book", default=str(REPO_ROOT / "_build" / "html"), help="the built book (default _build/html)")

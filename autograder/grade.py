@@ -9,10 +9,13 @@ Nothing is lost and nothing is done twice:
 * the gradebook is copied to backups/ before the run;
 * each student's result is written to results/ (atomically) as soon as it is known, with a
   key made of everything the score depends on (the submitted files' sha256, the source
-  notebook, the assignment's grader module, the grader's own code, the limits, the seed
-  key); a later run whose key is the same reuses it instead of running the notebook again,
-  so a run killed halfway resumes where it stopped and ends with the same scores;
-* the gradebook update for a student is one transaction, replayed from the result file.
+  notebook, the assignment's grader module, the grader's own code, the reference library,
+  the limits, the seed key); a later run whose key is the same reuses it instead of running
+  the notebook again, so a run killed halfway resumes where it stopped and ends with the
+  same scores; a result it replaces is kept in results/<assignment>/history/;
+* the gradebook update for a student is one transaction, replayed from the result file; a
+  submission that cannot be graded replaces the student's earlier scores with its error
+  (never leaves an older score standing).
 """
 
 import hashlib
@@ -24,12 +27,13 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict
 from pathlib import Path
 
-from . import collect, gradebook, reconstruct, sandbox, static, submission, verdict
+from . import cgroup, collect, gradebook, reconstruct, records, sandbox, sanitize, static, submission, verdict
 from .config import Workdir, check_assignment, source_notebook
 from .probes import load_spec
 from .release import register
@@ -54,9 +58,11 @@ def seed_for(key, assignment, student):
 
 
 def _code_fingerprint(assignment):
-    """sha256 of what a score depends on besides the submission: notebook and grader code."""
+    """sha256 of what a score depends on besides the submission: notebook, grader, reference."""
     digest = hashlib.sha256(source_notebook(assignment).read_bytes())
-    for path in sorted(PACKAGE.glob("*.py")) + [PACKAGE / "assignments" / f"{assignment.lower()}.py"]:
+    paths = sorted(PACKAGE.glob("*.py")) + [PACKAGE / "assignments" / f"{assignment.lower()}.py"]
+    paths += sorted(sandbox.library_folder().glob("*.py"))
+    for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -71,15 +77,42 @@ class Context:
         self.spec = load_spec(assignment)
         self.limits = self.spec.limits(time_limit)
         self.use_bwrap = use_bwrap
-        self.data_inputs = None
+        self.hidden_data = None
         if self.spec.hidden_data:
             try:
-                self.data_inputs = self.spec.hidden_data(local=False).inputs
+                self.hidden_data = self.spec.hidden_data(local=False)
             except (FileNotFoundError, ValueError) as error:
                 raise ValueError(f"the hidden tests of {assignment} need data the grader cannot find: {error}") from None
-        self.tests = [(gid, points, verdict.parse_checks(source)) for gid, points, source in self.template.test_cells()]
+        self.tests = []
+        for grade_id, points, source in self.template.test_cells():
+            try:
+                self.tests.append((grade_id, points, verdict.parse_checks(source)))
+            except verdict.TemplateError as error:
+                raise ValueError(f"{assignment}, test cell {grade_id!r}: {error}") from None
         self.key = seed_key(workdir)
         self.fingerprint = _code_fingerprint(assignment)
+
+    def challenges(self, seed):
+        """({test grade_id: packed inputs per probe}, {hidden check name: cases with answers}).
+
+        The cases of every hidden test, drawn from the student's seed here, in the grader.
+        Only their inputs go into the sandbox, each with the test cell that uses it; the
+        hidden data's answers (the labels of the digits) never leave this process.
+        """
+        secret = set(self.hidden_data.answers) if self.hidden_data else set()
+        data = self.hidden_data.everything() if self.hidden_data else None
+        packed, cases = {}, {}
+        for grade_id, _, checks in self.tests:
+            for check in checks:
+                if check.kind != "hidden_tests":
+                    continue
+                probe = load_spec(check.expected).probe(check.name.removeprefix("hidden:"))
+                cases[check.name] = probe.cases(seed, data if probe.uses_data else None)
+                packed.setdefault(grade_id, {})[probe.name] = [
+                    {"label": case.label, "inputs": records.pack({k: v for k, v in case.inputs.items() if k not in secret})}
+                    for case in cases[check.name]
+                ]
+        return packed, cases
 
     def result_key(self, entry):
         payload = json.dumps(
@@ -101,6 +134,10 @@ def _stop_reason(run, limits):
     """Why the notebook did not reach its end, in words, or None if it did."""
     if run.timed_out:
         return f"the notebook reached the time limit of {limits.time:g} s"
+    if run.overflow:
+        return "the notebook's process sent the grader more data than a notebook may (it was stopped)"
+    if not run.finished and not run.exited:
+        return "the notebook's process stopped answering the grader (it closed or broke the channel)"
     if not run.finished:
         name = _signal_name(run.returncode)
         how = f"killed by {name}" if name else f"exit code {run.returncode}"
@@ -153,23 +190,23 @@ def _error_result(student, message, key=None):
     }
 
 
-def _forbidden_tests(context, findings, run):
+def _forbidden_tests(context, findings):
     """{test grade_id: reason} for the tests a forbidden use of the reference zeroes."""
     zeroed = {}
     for rule in context.spec.forbidden:
-        if rule.target in findings.forbidden or f"forbidden:{rule.target}" in run.records:
+        if rule.target in findings.forbidden:
             for grade_id, _, _ in context.tests:
                 if not rule.tests or grade_id in rule.tests:
                     zeroed[grade_id] = rule.reason
     return zeroed
 
 
-def _judge_tests(context, rebuilt, findings, run, seed):
+def _judge_tests(context, rebuilt, findings, run, hidden_cases):
     """({grade_id: cell result}, {cell index: the verdict output}) for every graded cell."""
     stop_reason = _stop_reason(run, context.limits)
     grade_ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in rebuilt.cells]
     index_of = {grade_id: i for i, grade_id in enumerate(grade_ids) if grade_id}
-    zeroed = _forbidden_tests(context, findings, run)
+    zeroed = _forbidden_tests(context, findings)
     cells, outputs = {}, {}
     failed = [  # (index, name, error) of the cells other than tests that stopped with an error
         (i, grade_ids[i] or f"cell {i + 1}", _error_of(run.outputs.get(i)))
@@ -180,7 +217,7 @@ def _judge_tests(context, rebuilt, findings, run, seed):
         index = index_of[grade_id]
         earlier = [(name, error) for i, name, error in failed if i < index]
         reason = _not_run_reason(run.outputs.get(index), stop_reason, earlier[-1] if earlier else None)
-        cell_verdict = verdict.judge_cell(grade_id, points, checks, run.records, seed, reason)
+        cell_verdict = verdict.judge_cell(grade_id, points, checks, run.records, hidden_cases, reason)
         if grade_id in zeroed:
             cell_verdict.score = 0.0
             cell_verdict.messages.append(f"0 points: {zeroed[grade_id]}")
@@ -227,24 +264,31 @@ def grade_student(context, student, entry):
         return _error_result(student, str(problem), key)
     rebuilt = reconstruct.reconstruct(context.template, cells)
     findings = static.inspect_code(rebuilt.student_code, context.spec.forbidden)
-    code_cells = [
-        {"index": i, "kind": kind, "source": cell["source"]}
-        for i, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds))
-        if cell["cell_type"] == "code"
-    ]
     seed = seed_for(context.key, context.assignment, student)
-    scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-{student}-"))
-    try:
-        run = sandbox.run(
-            context.assignment, code_cells, seed, scratch / "run", files, context.limits, context.use_bwrap,
-            data=context.data_inputs,
+    packed, hidden_cases = context.challenges(seed)
+    checks = {grade_id: tuple(check.name for check in cell_checks) for grade_id, _, cell_checks in context.tests}
+    code_cells = []
+    for index, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds)):
+        if cell["cell_type"] != "code":
+            continue
+        grade_id = reconstruct.grade_id_of(cell) if kind == "test" else None
+        code_cells.append(
+            {"index": index, "kind": kind, "source": cell["source"], "cases": packed.get(grade_id), "checks": checks.get(grade_id, ())}
         )
+    scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-"))
+    try:
+        run = sandbox.run(context.spec, code_cells, scratch / "run", files, context.limits, context.use_bwrap)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        sandbox.remove_tree(scratch)
 
-    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, seed)
+    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, hidden_cases)
     manual_reasons = [f"answer cell {gid!r} not found in the submission (nbgrader metadata deleted?)" for gid in rebuilt.unmatched]
     manual_reasons += [f"code to check by hand: {what}" for what in findings.suspicious]
+    if run.stray:
+        manual_reasons.append(
+            f"the notebook's process sent the grader {run.stray} message(s) it did not ask for "
+            "(honest code never writes to the grader's channel)"
+        )
     _write_graded_notebook(context, student, rebuilt, run, verdict_outputs)
     return {
         "student": student,
@@ -262,15 +306,16 @@ def grade_student(context, student, entry):
 def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs):
     """The autograded copy formgrader and the feedback show: the graded cells and outputs.
 
-    Written as plain JSON: the cells are the template's (valid nbformat) and the outputs were
-    rebuilt by the runner in nbformat's shapes; nbformat's schema validation would only cost
+    Written as plain JSON: the cells are the template's (valid nbformat) with the student's
+    source, and every output was rebuilt here by :mod:`autograder.sanitize` (only text and
+    checked PNG images, bounded in size), so nbformat's schema validation would only cost
     time on every notebook.
     """
-    cells = []
+    cells, budget = [], sanitize.Budget()
     for index, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds)):
-        cell = dict(cell, id=cell.get("id") or f"student-cell-{index}")
+        cell = dict(cell, id=f"cell-{index}")
         if cell["cell_type"] == "code":
-            cell["outputs"] = verdict_outputs.get(index, run.outputs.get(index, []))
+            cell["outputs"] = verdict_outputs.get(index) or sanitize.outputs(run.outputs.get(index), context.limits.output, budget)
             cell["execution_count"] = None
         cells.append(cell)
     notebook = {"cells": cells, "metadata": context.template.notebook.metadata, "nbformat": 4, "nbformat_minor": 5}
@@ -298,6 +343,10 @@ def _result_path(workdir, assignment, student):
 def _save_result(workdir, assignment, result):
     path = _result_path(workdir, assignment, result["student"])
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and json.loads(path.read_text()).get("key") != result.get("key"):
+        history = path.parent / "history"
+        history.mkdir(exist_ok=True)
+        shutil.copyfile(path, history / f"{path.stem}-{time.strftime('%Y%m%d-%H%M%S')}-{time.time_ns() % 10**9:09d}.json")
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps(result, indent=1, sort_keys=True))
     os.replace(temporary, path)
@@ -309,12 +358,23 @@ def load_results(workdir, assignment):
 
 
 def _record(gb, assignment, result, entry, review):
-    """A student's result into the gradebook (errors leave only the student's name there)."""
+    """A student's result into the gradebook.
+
+    A result without cells (the submission could not be graded) removes the student's
+    earlier submission of this assignment from the gradebook, so that no older score stands
+    beside the error; the earlier result stays in results/<assignment>/history/ and the
+    gradebook in backups/.
+    """
     if result["cells"]:
-        gradebook.save(gb, assignment, result, entry["collected"], review)
-    else:
-        gb.update_or_create_student(result["student"])
-        gb.db.commit()
+        # nbgrader compares this with submitted/.../timestamp.txt, which holds the submission time.
+        gradebook.save(gb, assignment, result, entry.get("submitted") or entry["collected"], review)
+        return
+    gb.update_or_create_student(result["student"])
+    try:
+        gb.remove_submission(assignment, result["student"])
+    except Exception:  # nbgrader raises MissingEntry when there is none
+        gb.db.rollback()
+    gb.db.commit()
 
 
 def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=True, progress=True, students=None):
@@ -328,10 +388,13 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
     check_assignment(assignment)
     if use_bwrap and not sandbox.bwrap_path():
         raise ValueError(
-            "bubblewrap is not available (install the package bubblewrap; user namespaces must be "
-            "allowed): student code would run with your rights and see your files. Use --no-sandbox "
-            "to grade anyway, for code you trust"
+            "the sandbox does not work here (it needs bubblewrap, util-linux's setpriv and mount, and "
+            "user namespaces): student code would run with your rights and see your files. Install "
+            "the package bubblewrap, or use --no-sandbox to grade anyway, for code you trust"
         )
+    if progress and cgroup.unavailable_reason():
+        print(f"warning: no process limit for the notebooks: {cgroup.unavailable_reason()}; "
+              "a fork bomb is stopped by the time limit only", file=sys.stderr)  # fmt: skip
     manifest = collect.load_manifest(workdir, assignment)["students"]
     unknown = sorted(set(students or ()) - set(manifest))
     if unknown:

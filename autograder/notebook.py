@@ -10,15 +10,16 @@ They work in two modes:
 * **Graded** (inside the grader's sandbox, switched on by :mod:`autograder.runner`): the
   checks only *record* the values they are given; they never raise and decide nothing. The
   grader reads the records in its own process and compares them there (with the expected
-  values written in the original test cell, or with the reference library on the
-  student's secret random inputs). Whatever the student's code does to this module, to
-  NumPy or to ``scratchcnn``, the verdict is not computed where it could interfere.
+  values written in the original test cell, or with the reference library on the hidden
+  inputs it drew from the student's secret seed and handed in with that test cell).
+  Whatever the student's code does to this module, to NumPy or to ``scratchcnn``, the
+  verdict is not computed where it could interfere.
 
-Rules the grader relies on (see GRADING_STYLE.md): each check's first argument is a name
-unique in the notebook, and every other argument except the student's value is a literal.
+Rules the grader relies on (the release refuses a test cell that breaks them, see
+:func:`autograder.verdict.parse_checks`): every check is a statement of its own at the top
+level of a test cell; its first argument is a name unique in the notebook, and every other
+argument except the student's value is a literal.
 """
-
-import json
 
 import numpy as np
 
@@ -30,23 +31,22 @@ __all__ = ["expect_shape", "expect_close", "expect_error", "hidden_tests"]
 
 
 class Checks:
-    """The four checks, bound to a mode: ``write`` is None locally, else a records writer.
+    """The four checks, bound to a mode: ``write`` is None locally, else a record sender.
 
     In graded mode the runner builds one instance before any student code runs and hands its
     bound methods to every test cell; the references it needs are taken at construction.
+    ``cases(probe name)`` gives the hidden cases the grader sent with the running test cell.
     """
 
-    def __init__(self, write=None, seed=PRACTICE_SEED, data=None):
+    def __init__(self, write=None, cases=None):
         self._write = write
-        self._seed = seed
-        self._data = data  # graded mode: the hidden data's inputs, loaded by the runner
-        self._dumps = json.dumps
+        self._cases = cases
         self._encode = records.encode
         self._encode_error = records.encode_error
 
     def _record(self, name, entry):
         entry["check"] = name
-        self._write((self._dumps(entry) + "\n").encode())
+        self._write(entry)
 
     def _record_value(self, name, value):
         try:
@@ -102,16 +102,16 @@ class Checks:
                 if hidden.note:
                     print(hidden.note)
                 data = hidden.everything()
-            for case in probe.cases(self._seed, data):
-                values = probe.student_values(functions, case)
+            for case in probe.cases(PRACTICE_SEED, data):
+                values = probe.call(functions, case)
                 problem = probe.judge(case, {k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
                 if problem:
                     raise AssertionError(f"{probe.name}, {case.label}: {problem}")
             return
         results = []
-        for case in probe.cases(self._seed, self._data):
+        for case in self._cases(probe.name) or []:
             try:
-                values = probe.student_values(functions, case)
+                values = probe.call(functions, case)
                 results.append({key: self._encode(value) for key, value in values.items()})
             except Exception as error:  # the student's function failed on this case
                 results.append(self._encode_error(error))

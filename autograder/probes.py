@@ -1,15 +1,18 @@
 """Hidden tests as data: what each assignment's grader-side module declares.
 
-A :class:`Probe` is one hidden test. Its random cases are built from a seed on *both* sides:
+A :class:`Probe` is one hidden test, a challenge and its judgement:
 
-* in the student's process (the sandbox), :meth:`Probe.student_values` calls the student's
-  functions on each case and the values are recorded (see :mod:`autograder.records`);
-* in the grader's process, :meth:`Probe.judge` rebuilds the same cases from the same seed,
-  computes what the reference library gives and compares.
+* in the grader's process, :meth:`Probe.cases` draws random inputs from the student's seed
+  (which comes from a key only the grader holds and never enters the sandbox);
+* the inputs go into the sandbox with the test cell that calls the probe, *after* the
+  student's code has been defined; there :attr:`Probe.call` calls the student's functions
+  on each case and the values are recorded (see :mod:`autograder.records`);
+* back in the grader's process, :meth:`Probe.judge` computes what the reference library
+  gives for the same inputs and compares.
 
 The student's process never decides anything and never sees the reference's answers, so
 redefining ``np.allclose``, lying ``__eq__`` methods or a monkeypatched ``scratchcnn``
-change nothing. The seed differs per student and comes from a key only the grader holds.
+change nothing, and no answer can be prepared before the inputs are known.
 
 An assignment module (``autograder/assignments/<name>.py``) defines ``SPEC = Spec(...)``.
 """
@@ -57,10 +60,15 @@ class Probe:
         Runs in the grader's process: the expected values, from the reference library.
         Every name it returns must also be returned by ``call``.
     extra : callable (case, values) -> message or None, optional
-        A further check on the recorded values (e.g. a gradient check), in the grader.
+        A further check on the recorded values, in the grader (e.g. an accuracy).
     uses_data : bool
-        ``make_cases`` takes a second argument, the Spec's :class:`HiddenData` as one dict:
-        in the sandbox only its ``inputs``, in the grader (and locally) ``answers`` too.
+        ``make_cases`` takes a second argument, the Spec's :class:`HiddenData` as one dict
+        (``inputs`` and ``answers``); the answers' names are removed from the cases before
+        they enter the sandbox.
+
+    Tolerances have a relative and an absolute part (see :mod:`autograder.compare`), and
+    the expected values come from the reference's analytic results, never from finite
+    differences, whose error near a ReLU or max-pooling kink can fail correct code.
     """
 
     name: str
@@ -75,9 +83,6 @@ class Probe:
     def cases(self, seed, data=None):
         rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
         return list(self.make_cases(rng, data) if self.uses_data else self.make_cases(rng))
-
-    def student_values(self, functions, case):
-        return self.call(functions, case)
 
     def judge(self, case, values):
         """None if the recorded ``values`` (name -> float64 array) are right for ``case``."""
@@ -134,6 +139,13 @@ class Spec:
     In the grader (``local=False``) it must raise FileNotFoundError or ValueError, with a
     message saying what is missing, rather than fall back on other data; on a student's
     machine (``local=True``) it may fall back and say so in the note.
+
+    ``library`` names the modules of ``scratchcnn`` the students may use: the sandbox
+    contains those and nothing else of the reference library (whatever the forbidden
+    objects are, they are simply not there). ``packages`` are further installed
+    distributions the sandbox offers besides Python's standard library, NumPy, Matplotlib,
+    IPython and tqdm; ``package_files`` single files of installed packages (data files,
+    paths relative to site-packages).
     """
 
     name: str
@@ -142,6 +154,9 @@ class Spec:
     time_limit: float = 60.0  # seconds for the whole notebook
     memory_limit: int = 2 * 2**30  # bytes of address space for the student's process
     hidden_data: object = None
+    library: tuple = ()
+    packages: tuple = ()
+    package_files: tuple = ()
 
     def limits(self, time_limit=None):
         """The sandbox limits of this assignment; ``time_limit`` overrides the default."""
@@ -163,47 +178,11 @@ def load_spec(assignment):
 
 
 def returned(result, count, function, names):
-    """``result`` as a tuple of ``count`` values, or a TypeError a student can act on."""
-    if isinstance(result, tuple) and len(result) == count:
-        return result
-    got = f"a tuple of {len(result)}" if isinstance(result, tuple) else type(result).__name__
+    """``result`` as a tuple of ``count`` values, or a TypeError a student can act on.
+
+    The instructions say "returns dx, dW, db": a tuple or a list of that length both do.
+    """
+    if isinstance(result, (tuple, list)) and len(result) == count:
+        return tuple(result)
+    got = f"a {type(result).__name__} of {len(result)}" if isinstance(result, (tuple, list)) else type(result).__name__
     raise TypeError(f"{function} must return {names}; it returned {got}")
-
-
-def central_outputs(forward, case, h):
-    """The student's outputs at x + h v and x - h v, for :func:`gradient_check`.
-
-    ``forward`` maps an input batch to the output; ``case`` holds ``x`` and ``direction`` (v).
-    """
-    return {"out_plus": forward(case.x + h * case.direction), "out_minus": forward(case.x - h * case.direction)}
-
-
-def gradient_check(h, name="dx"):
-    """A Probe ``extra``: the recorded gradient ``name`` against central differences.
-
-    The probe's ``call`` must also record :func:`central_outputs` (same ``h``), and its cases
-    must hold ``dout`` (the upstream gradient the backward pass was given) and ``direction``.
-    """
-
-    def check(case, values):
-        return directional_check(name, case.dout, values["out_plus"], values["out_minus"], h, values[name], case.direction)
-
-    return check
-
-
-def directional_check(name, dout, out_plus, out_minus, h, grad, direction, tol=1e-5):
-    """A gradient check along one random direction, computed from recorded values only.
-
-    For L = sum(dout * f(x)), central differences give dL/dx . v approximately as
-    sum(dout * (f(x + h v) - f(x - h v))) / (2 h); the backward pass claims it is
-    sum(grad * v). Returns a message when the two disagree (relative error above ``tol``).
-    """
-    numeric = float(np.sum(dout * (out_plus - out_minus)) / (2 * h))
-    analytic = float(np.sum(grad * direction))
-    error = abs(numeric - analytic) / max(abs(numeric) + abs(analytic), 1e-12)
-    if error <= tol:
-        return None
-    return (
-        f"gradient check failed for {name}: your backward pass gives {analytic:.6g} along a "
-        f"random direction, central differences of your forward pass give {numeric:.6g}"
-    )

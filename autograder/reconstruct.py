@@ -16,6 +16,7 @@ but the score is never taken as final without an instructor looking.
 """
 
 import copy
+import re
 from dataclasses import dataclass, field
 
 from .config import source_notebook
@@ -26,7 +27,7 @@ def _nbgrader(cell):
     return meta if isinstance(meta, dict) else {}
 
 
-def _grade_id(cell):
+def grade_id_of(cell):
     grade_id = _nbgrader(cell).get("grade_id")
     return grade_id if isinstance(grade_id, str) and grade_id else None
 
@@ -64,7 +65,7 @@ class Template:
         notebook = nbformat.read(source_notebook(assignment), as_version=4)
         notebook, _ = ClearSolutions().preprocess(notebook, {})
         released, _ = ClearHiddenTests().preprocess(copy.deepcopy(notebook), {})
-        sources = {_grade_id(c): c.source for c in released.cells if _grade_id(c)}
+        sources = {grade_id_of(c): c.source for c in released.cells if grade_id_of(c)}
         return cls(assignment, notebook, sources)
 
     @property
@@ -74,13 +75,13 @@ class Template:
     def test_cells(self):
         """[(grade_id, points, source)] of the autograded test cells, in order."""
         return [
-            (_grade_id(c), float(_nbgrader(c).get("points", 0)), c.source)
+            (grade_id_of(c), float(_nbgrader(c).get("points", 0)), c.source)
             for c in self.cells
             if kind_of(c) == "test"
         ]
 
     def answer_ids(self):
-        return [_grade_id(c) for c in self.cells if kind_of(c) in ("answer", "manual")]
+        return [grade_id_of(c) for c in self.cells if kind_of(c) in ("answer", "manual")]
 
 
 @dataclass
@@ -104,16 +105,24 @@ def _code_cell(source, metadata=None):
     return {"cell_type": "code", "execution_count": None, "metadata": metadata or {}, "outputs": [], "source": source}
 
 
-def _escape_markdown(text):
-    # Student markdown is rendered as HTML in formgrader (the instructor's browser): no raw HTML.
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def as_plain_text(text):
+    """A student's written answer as a Markdown code block: shown verbatim, never as HTML.
+
+    formgrader and the feedback pages render Markdown to HTML in the instructor's browser,
+    where raw HTML, SVG or a ``javascript:`` link written by a student could run. Inside a
+    fenced block (with a fence longer than any run of backticks in the text) every
+    character is shown as it is.
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
 
 
 def _positions(template):
     """Where each template cell is, by grade_id and by the text the student was given."""
     by_id, by_source = {}, {}
     for index, cell in enumerate(template.cells):
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id:
             by_id[grade_id] = index
             by_source.setdefault(template.release_sources[grade_id], index)
@@ -131,7 +140,7 @@ def reconstruct(template, student_cells):
     answers, extras, seen = {}, {}, set()
     anchor = None  # index of the template cell the student's next extra cells follow
     for cell in student_cells:
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         if grade_id in answer_ids and grade_id not in seen:
             seen.add(grade_id)
             answers[grade_id] = cell
@@ -164,7 +173,7 @@ def reconstruct(template, student_cells):
             add(copy.deepcopy(dict(cell)), kind)
             add_extras(index)
             continue
-        grade_id = _grade_id(cell)
+        grade_id = grade_id_of(cell)
         graded = copy.deepcopy(dict(cell))
         submitted = answers.get(grade_id)
         if submitted is None:
@@ -180,7 +189,7 @@ def reconstruct(template, student_cells):
                     f"it was graded as a {cell.cell_type} cell"
                 )
         if graded["cell_type"] == "markdown":
-            graded["source"] = _escape_markdown(graded["source"])
+            graded["source"] = as_plain_text(graded["source"])
             add(graded, kind)
         else:
             add(graded, kind, grade_id)

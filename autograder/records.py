@@ -1,31 +1,41 @@
-"""The values a graded notebook hands to the grader: plain numbers in JSON, never pickles.
+"""What crosses the sandbox's wall: plain numbers and text in JSON lines, never pickles.
 
-While a submission runs in the sandbox, every check in a test cell appends one line to the
-records file: ``{"check": name, "value": {"shape": [...], "data": [...]}}`` or
-``{"check": name, "error": "TypeError: ..."}``; a hidden probe records one such value per
-random case. The grader reads the file in its own process and decides the scores there.
+The grader and the notebook's process talk over two pipes (see :mod:`autograder.channel`),
+one JSON object a line. Arrays travel as their raw little-endian bytes in base64, which is
+exact and ten times more compact than lists of decimal numbers.
 
-Everything in the file was written by the student's process, so the reader trusts nothing:
-it refuses symlinks and special files, reads a bounded number of bytes, skips malformed
-lines, and turns each value back into a float64 array only after checking its structure.
-The first record of a check counts; later ones are ignored.
+* Grader -> sandbox: the cells to run and, with each test cell, the inputs of its hidden
+  cases (:func:`pack` / :func:`unpack`: arrays, numbers, strings, lists, tuples, dicts).
+* Sandbox -> grader: what the checks of a test cell recorded (:func:`encode` of a value,
+  :func:`encode_error` of an exception) and each cell's outputs.
+
+Everything the sandbox sends was written by the student's process, so :func:`decode` trusts
+nothing: it checks the structure, the size and the byte count before it builds a float64
+array, and raises ValueError on anything else.
 """
 
+import base64
+import binascii
 import json
 import math
-import os
-import stat
 
 import numpy as np
 
 MAX_ENTRIES = 2_000_000  # numbers in one recorded array
 MAX_MESSAGE = 500  # characters of a recorded error message
+MAX_DIMENSIONS = 8
+
+
+def _array_record(array):
+    little = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+    return {"dtype": little.dtype.str, "shape": list(array.shape), "base64": base64.b64encode(little.tobytes()).decode()}
 
 
 def encode(value):
     """A JSON-able record of ``value``, which must convert to an array of real numbers.
 
-    Raises ValueError (with a message for the student) when it does not.
+    The record holds the values as float64. Raises ValueError (with a message for the
+    student) when ``value`` is not an array of real numbers.
     """
     if isinstance(value, (str, bytes, dict, set)) or value is None:
         raise ValueError(f"expected a NumPy array, got {type(value).__name__}")
@@ -37,7 +47,28 @@ def encode(value):
         raise ValueError(f"expected a NumPy array of real numbers, got {type(value).__name__} holding {array.dtype}")
     if array.size > MAX_ENTRIES:
         raise ValueError(f"the array has {array.size} entries, more than the {MAX_ENTRIES} a test records")
-    return {"shape": list(array.shape), "data": array.astype(np.float64).ravel().tolist()}
+    if array.ndim > MAX_DIMENSIONS:
+        raise ValueError(f"the array has {array.ndim} dimensions, more than the {MAX_DIMENSIONS} a test records")
+    return _array_record(array.astype(np.float64))
+
+
+def decode(record):
+    """The float64 array a value record holds; ValueError if the record is malformed."""
+    if not isinstance(record, dict):
+        raise ValueError("malformed record")
+    shape, data = record.get("shape"), record.get("base64")
+    if record.get("dtype") != "<f8":
+        raise ValueError("the record does not hold float64 numbers")
+    if not (isinstance(shape, list) and len(shape) <= MAX_DIMENSIONS and all(type(n) is int and n >= 0 for n in shape)):
+        raise ValueError("malformed record shape")
+    count = math.prod(shape)
+    if count > MAX_ENTRIES or not isinstance(data, str) or len(data) != 4 * math.ceil(8 * count / 3):
+        raise ValueError("record data does not match its shape")
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("record data is not base64") from None
+    return np.frombuffer(raw, dtype="<f8").astype(np.float64).reshape(shape)
 
 
 def encode_error(error):
@@ -46,65 +77,55 @@ def encode_error(error):
     return {"error": text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."}
 
 
-def decode(record):
-    """The float64 array a value record holds; ValueError if the record is malformed."""
-    if not isinstance(record, dict):
-        raise ValueError("malformed record")
-    shape, data = record.get("shape"), record.get("data")
-    if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape) and len(shape) <= 8):
-        raise ValueError("malformed record shape")
-    if not isinstance(data, list) or len(data) != math.prod(shape) or len(data) > MAX_ENTRIES:
-        raise ValueError("record data does not match its shape")
-    if not all(type(v) in (int, float) for v in data):
-        raise ValueError("record data holds something other than numbers")
-    return np.array(data, dtype=np.float64).reshape(shape)
-
-
 def error_text(record):
     """The recorded error message (shortened), or None if the record holds no error."""
     text = record.get("error") if isinstance(record, dict) else None
     return text[:MAX_MESSAGE] if isinstance(text, str) else None
 
 
-def read_untrusted(path, max_bytes):
-    """The bytes of a file the sandbox wrote, or b"" if it is missing or not a regular file.
+def pack(value):
+    """``value`` (nested dicts, lists, tuples, arrays, numbers, strings) as JSON-able data.
 
-    Opens without following symlinks and without blocking (a FIFO would hang a plain open),
-    and reads at most ``max_bytes``.
+    Used for the grader's own inputs, so it is exact: :func:`unpack` gives back arrays of
+    the same dtype and shape, tuples as tuples, NumPy scalars as Python numbers.
     """
+    if isinstance(value, np.ndarray):
+        return {"__array__": _array_record(value)}
+    if isinstance(value, tuple):
+        return {"__tuple__": [pack(item) for item in value]}
+    if isinstance(value, list):
+        return [pack(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): pack(item) for key, item in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def unpack(data):
+    """The inverse of :func:`pack` (runs in the sandbox, on what the grader sent)."""
+    if isinstance(data, list):
+        return [unpack(item) for item in data]
+    if isinstance(data, dict):
+        if "__array__" in data:
+            record = data["__array__"]
+            raw = base64.b64decode(record["base64"])
+            return np.frombuffer(raw, dtype=record["dtype"]).reshape(record["shape"]).copy()
+        if "__tuple__" in data:
+            return tuple(unpack(item) for item in data["__tuple__"])
+        return {key: unpack(item) for key, item in data.items()}
+    return data
+
+
+def line(entry):
+    """One message: ``entry`` as a line of JSON (bytes)."""
+    return json.dumps(entry, separators=(",", ":")).encode() + b"\n"
+
+
+def parse(data):
+    """The JSON object on one line of bytes, or None if it is not one."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return b""
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return b""
-        chunks, remaining = [], max_bytes
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
-def parse_lines(data, key):
-    """JSON objects, one a line, that have a string ``key``; malformed lines are skipped."""
-    for line in data.splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(entry, dict) and isinstance(entry.get(key), str):
-            yield entry
-
-
-def load(path, max_bytes):
-    """{check name: record} from a records file; the first record of each check wins."""
-    records = {}
-    for entry in parse_lines(read_untrusted(path, max_bytes), "check"):
-        records.setdefault(entry["check"], entry)
-    return records
+        entry = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    return entry if isinstance(entry, dict) else None

@@ -5,6 +5,10 @@ region with a stub, deletes the ``### BEGIN HIDDEN TESTS`` regions, locks the te
 checksums, and records the assignment's cells in the gradebook. The output depends only on
 the source notebooks, so running it twice gives identical files (the test suite checks that
 the committed exercises/ is exactly what a fresh release produces).
+
+Before that, every test cell's checks are read as the grader will read them: a check the
+grader could not judge (inside a loop, a condition, a function; an argument that is not a
+literal) stops the release with the cell and the line, instead of being dropped silently.
 """
 
 import logging
@@ -20,12 +24,26 @@ def _quiet_nbgrader():
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
+def check_test_cells(assignment):
+    """Raise ValueError, naming the cell and the line, if a test cell has a check the grader
+    cannot read (see autograder.verdict.parse_checks)."""
+    from .reconstruct import Template
+    from .verdict import TemplateError, parse_checks
+
+    for grade_id, _, source in Template.load(assignment).test_cells():
+        try:
+            parse_checks(source)
+        except TemplateError as error:
+            raise ValueError(f"{assignment}, test cell {grade_id!r}, {error}") from None
+
+
 def generate(assignment, workdir, into=None):
     """Release one assignment into ``into`` (default: exercises/) and register it in the
     gradebook of ``workdir``. Returns the released folder."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
+    check_test_cells(assignment)
     _quiet_nbgrader()
     prepare_nbgrader()
     release_root = Path(into).resolve() if into else None

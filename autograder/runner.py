@@ -1,48 +1,37 @@
 """Run a graded notebook inside the sandbox: ``python -m autograder.runner``.
 
 This process *is* the student's process: the cells run here, in an IPython shell (the same
-machinery as a Jupyter kernel, without the messaging). Nothing it writes is trusted; the
-grader reads two files back with care:
+machinery as a Jupyter kernel, without the messaging). It is driven by the grader over two
+pipes (:mod:`autograder.channel`), one cell at a time:
 
-* ``records.jsonl``: what the checks of the test cells recorded (see autograder.notebook);
-* ``outputs.jsonl``: one line per finished cell with its outputs, shortened to the output
-  limit, only text and PNG images (no HTML or JavaScript reaches formgrader).
+    grader -> runner   {"op": "run", "index": i, "kind": ..., "source": ..., "cases": {...}}
+    runner -> grader   {"op": "record", "index": i, "check": ..., ...}   (test cells only)
+                       {"op": "done", "index": i, "outputs": [...]}
 
-Before any student code runs, the runner opens both files, removes its settings from the
-environment, builds the checks the test cells will use and replaces the parts of the
-reference library the assignment forbids with objects that refuse to work. Before each test
-cell it puts its own checks back in the notebook's namespace, so a student who redefines
-``expect_close`` only fools the cells of their own answers.
+``cases`` holds the inputs of the hidden tests *of that test cell*, drawn by the grader from
+the student's secret seed; the runner hands them to the checks (:mod:`autograder.notebook`)
+while the cell runs. No secret is ever in this process before the student's code has been
+defined, and what the checks send is only accepted by the grader while it waits for that
+test cell. Nothing this process sends is trusted: the grader decides which records count,
+sanitises the outputs and judges everything in its own process.
 
-Settings (environment): AUTOGRADER_IO (folder of cells.json, the two output files and the
-hidden data's inputs as ``<name>.npy``), AUTOGRADER_ASSIGNMENT, AUTOGRADER_SEED,
-AUTOGRADER_OUTPUT_LIMIT (characters per stream per cell).
+Before any student code runs, the runner copies the student's files into the (size- and
+inode-limited) home folder, builds the checks and puts them back in the notebook's
+namespace before each test cell, so a student who redefines ``expect_close`` only fools the
+cells of their own answers.
+
+Arguments: ``--assignment A --commands FD --replies FD --output-limit N [--files DIR]``.
 """
 
+import argparse
 import io
-import json
 import os
+import shutil
 import sys
 
 MAX_IMAGES = 10  # per cell
 MAX_IMAGE_CHARS = 2_000_000  # base64 characters of one PNG
 MAX_TRACEBACK_LINES = 60
-
-
-class Writer:
-    """Appends lines to a file through a descriptor opened before any student code ran."""
-
-    def __init__(self, path):
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o600)
-        self._write = os.write
-
-    def __call__(self, data):
-        view = memoryview(data)
-        while view:
-            view = view[self._write(self._fd, view) :]
-
-    def line(self, entry):
-        self(json.dumps(entry).encode() + b"\n")
 
 
 class Capture:
@@ -71,6 +60,7 @@ class Capture:
             self.outputs.append({"output_type": "stream", "name": name, "text": kept})
 
     def data(self, output_type, bundle):
+        # Only text and PNG are kept (the grader checks them again): no HTML, no scripts.
         kept = {}
         if isinstance(bundle.get("text/plain"), str):
             kept["text/plain"] = bundle["text/plain"][: self.limit]
@@ -151,80 +141,63 @@ def make_shell(current):
     return shell
 
 
-class ForbiddenUse(RuntimeError):
-    """Raised by the stand-ins for the parts of the reference library an exercise forbids."""
-
-
-def block_forbidden(forbidden, records):
-    """Replace every forbidden object, wherever the reference library exposes it."""
-    import importlib
-
-    for rule in forbidden:
-        module_name, attribute = rule.target.rsplit(".", 1)
-        original = getattr(importlib.import_module(module_name), attribute)
-        message = f"{rule.target} may not be used in this exercise: {rule.reason}"
-
-        def refuse(*args, _check=f"forbidden:{rule.target}", _message=message, **kwargs):
-            records.line({"check": _check, "used": True})
-            raise ForbiddenUse(_message)
-
-        if isinstance(original, type):
-            stand_in = type(attribute, (), {"__new__": refuse, "__init_subclass__": classmethod(refuse)})
+def copy_files(source, home):
+    """The student's own files (read-only in the sandbox) into their writable home folder."""
+    for entry in os.listdir(source):
+        path = os.path.join(source, entry)
+        if os.path.isdir(path):
+            shutil.copytree(path, os.path.join(home, entry), symlinks=True)
         else:
-            stand_in = refuse
-        package = module_name.split(".")[0]
-        for name, module in list(sys.modules.items()):
-            if module is None or not (name == package or name.startswith(package + ".")):
-                continue
-            for key, value in list(vars(module).items()):
-                if value is original:
-                    setattr(module, key, stand_in)
+            shutil.copyfile(path, os.path.join(home, entry), follow_symlinks=False)
 
 
-def load_data(folder):
-    """{name: array} of the hidden data's inputs the grader placed in ``folder`` as .npy files."""
-    import numpy as np
+def arguments(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.runner")
+    parser.add_argument("--assignment", required=True)
+    parser.add_argument("--commands", type=int, required=True, help="file descriptor the grader's commands arrive on")
+    parser.add_argument("--replies", type=int, required=True, help="file descriptor the replies go to")
+    parser.add_argument("--output-limit", type=int, default=20_000, help="characters per stream per cell")
+    parser.add_argument("--files", help="folder of the student's files, copied into the working folder first")
+    return parser.parse_args(argv)
 
-    return {
-        name[: -len(".npy")]: np.load(os.path.join(folder, name), allow_pickle=False)
-        for name in sorted(os.listdir(folder))
-        if name.endswith(".npy")
-    }
 
+def main(argv=None):
+    settings = arguments(argv)
+    from autograder.channel import Endpoint
 
-def main():
-    settings = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("AUTOGRADER_")}
-    folder = settings["AUTOGRADER_IO"]
-    limit = int(settings.get("AUTOGRADER_OUTPUT_LIMIT", "20000"))
-    with open(os.path.join(folder, "cells.json"), encoding="utf-8") as file:
-        cells = json.load(file)
-    records = Writer(os.path.join(folder, "records.jsonl"))
-    outputs = Writer(os.path.join(folder, "outputs.jsonl"))
+    channel = Endpoint(settings.commands, settings.replies)
+    if settings.files:
+        copy_files(settings.files, os.getcwd())
 
     import autograder.notebook as helpers_module
     from autograder.notebook import Checks
-    from autograder.probes import load_spec
 
-    checks = Checks(write=records, seed=int(settings["AUTOGRADER_SEED"]), data=load_data(folder))
+    current_cell = {"index": None, "cases": {}}
+
+    def record(entry):
+        channel.send({"op": "record", "index": current_cell["index"], **entry})
+
+    checks = Checks(write=record, cases=lambda probe: current_cell["cases"].get(probe))
     helpers = {name: getattr(checks, name) for name in helpers_module.__all__}
-    block_forbidden(load_spec(settings["AUTOGRADER_ASSIGNMENT"]).forbidden, records)
 
-    current = [Capture(limit)]
+    current = [Capture(settings.output_limit)]
     shell = make_shell(current)
     sys.stdin = io.StringIO("")
-    for count, cell in enumerate(cells, start=1):
-        current[0] = Capture(limit)
-        if cell["kind"] == "test":
+    channel.send({"op": "ready"})
+    for command in channel.commands():
+        current[0] = Capture(settings.output_limit)
+        current_cell.update(index=command["index"], cases=command.get("cases") or {})
+        if command["kind"] == "test":
             shell.user_ns.update(helpers)
             for name, check in helpers.items():
                 setattr(helpers_module, name, check)
         sys.stdout, sys.stderr = Stream("stdout", current[0]), Stream("stderr", current[0])
         try:
-            shell.run_cell(cell["source"], store_history=True)
+            shell.run_cell(command["source"], store_history=True)
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        outputs.line({"index": cell["index"], "execution_count": count, "outputs": current[0].finish()})
-    outputs.line({"done": True})
+        current_cell.update(index=None, cases={})
+        channel.send({"op": "done", "index": command["index"], "outputs": current[0].finish()})
 
 
 if __name__ == "__main__":

@@ -1,95 +1,238 @@
 """Run one graded notebook in a sandbox: its own process, file system view and limits.
 
 With bubblewrap (``bwrap``, Debian package ``bubblewrap``) and user namespaces, the
-student's process sees a private file system: read-only Python, the virtual environment,
-the reference library and the ``autograder`` package (for the checks), a working directory
-holding only that student's files, a private /tmp, its own process table and no network.
-The repository (solutions/ above all), the grading folder (other submissions, the
-gradebook, the seed key) and the instructor's home are simply not there. Inside it runs as
-an unprivileged user with no capabilities and an environment holding only a few settings.
+student's process sees a private file system made for the assignment:
 
-Without bubblewrap the runner is started directly: the limits and the clean environment
-still apply, but the file system is the instructor's (the grader warns about this).
+* Python's standard library (read-only), with every site-packages folder of the system
+  hidden, and a ``site`` folder holding only what students may use: NumPy, Matplotlib,
+  IPython, tqdm and what they need (:func:`site_entries`), plus the assignment's own extras;
+* of the reference library ``scratchcnn`` only the modules the assignment allows
+  (``Spec.library``): whatever an exercise asks students to write is simply not there, under
+  any name, path or copy; of the grader only the runner and the checks;
+* a home folder and ``/tmp`` on size- and inode-limited memory file systems, into which the
+  runner copies the student's files (mounted read-only next to it);
+* its own process table, no network, no capabilities, and an environment holding no secret.
+
+The repository (solutions/ above all), the grading folder (other submissions, the gradebook,
+the seed key), the instructor's home and the rest of the virtual environment (PyTorch, for
+one) are not there. The hidden inputs enter through the channel only with the test cells
+that use them (see :mod:`autograder.channel`).
 
 Limits, for every process in the sandbox: address space (RLIMIT_AS, so a memory bomb gets
 a MemoryError instead of the machine's memory), size of any file written (RLIMIT_FSIZE), no
-core dumps, and a wall-clock limit after which the whole process group is killed.
+core dumps, a wall-clock limit after which everything is killed and, where the system
+allows it, a control group with a process limit and one CPU (:mod:`autograder.cgroup`).
+
+Without bubblewrap (``--no-sandbox``), the runner is started directly: the limits and the
+clean environment still apply, but the file system is the instructor's.
 """
 
 import functools
-import json
 import os
 import resource
 import shutil
 import signal
+import stat
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-
-import numpy as np
-import scratchcnn
 
 import autograder
 
-from . import records
+from . import cgroup
+from .channel import Conversation
 from .config import MAX_RECORD_BYTES
 
 SANDBOX_HOME = "/home/student"
-SANDBOX_IO = "/run/autograder"
-STDERR_KEPT = 20_000
+SANDBOX_FILES = "/run/submission"
+SANDBOX_SITE = "/opt/site"
+SANDBOX_COURSE = "/opt/course"
+# What every assignment's sandbox offers besides the standard library (with their dependencies).
+BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm")
+# The grader's modules the runner imports (the assignments' hidden-test definitions too).
+RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "probes")
+HOME_INODES = 20_000
+TMP_INODES = 20_000
 
 
 @dataclass
 class RunResult:
-    """What came back from one run. ``outputs`` maps a cell index to its outputs."""
+    """What came back from one run.
 
-    records: dict
-    outputs: dict
-    finished: bool  # the runner reached the end of the notebook
-    timed_out: bool
-    returncode: int
-    elapsed: float
-    stderr: str
+    ``records`` maps a check's name to what it recorded (only what the grader asked for);
+    ``outputs`` maps a cell index to its raw outputs (to be sanitised); ``stray`` counts the
+    messages the grader did not ask for.
+    """
+
+    records: dict = field(default_factory=dict)
+    outputs: dict = field(default_factory=dict)
+    finished: bool = False  # every cell ran and answered
+    timed_out: bool = False
+    returncode: int = 0
+    elapsed: float = 0.0
+    stray: int = 0
+    overflow: bool = False
+    exited: bool = False  # the process ended by itself (not killed by the grader at the end)
+
+
+# --- what the sandbox contains --------------------------------------------------------
+
+
+def _site_packages():
+    return Path(metadata.distribution("numpy").locate_file("")).resolve()
+
+
+def _requirements(distribution):
+    """Names of the distributions ``distribution`` needs (extras and other platforms skipped)."""
+    from packaging.requirements import Requirement
+
+    names = []
+    for text in distribution.requires or []:
+        requirement = Requirement(text)
+        if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+            names.append(requirement.name)
+    return names
+
+
+@functools.lru_cache(maxsize=None)
+def site_entries(extra=()):
+    """Top-level entries of site-packages (folders, modules, .dist-info) of the allowed
+    distributions and everything they need."""
+    todo, seen, entries = list(BASE_DISTRIBUTIONS + tuple(extra)), set(), set()
+    while todo:
+        name = todo.pop().lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        todo.extend(_requirements(distribution))
+        for file in distribution.files or []:
+            top = file.parts[0]
+            if top not in ("..", "__pycache__") and not top.endswith(".pth"):
+                entries.add(top)  # compiled wheels list their bundled libraries (numpy.libs/...) too
+    return tuple(sorted(entry for entry in entries if (_site_packages() / entry).exists()))
+
+
+def _hidden_system_sites():
+    """System site-packages folders of the interpreter the sandbox runs, to hide."""
+    base = Path(sys.base_prefix)
+    candidates = {
+        sysconfig.get_paths(vars={"base": str(base), "platbase": str(base)})[key] for key in ("purelib", "platlib")
+    }
+    candidates.update(str(p) for p in Path("/usr/lib").glob("python3*/dist-packages"))
+    candidates.update(str(p) for p in Path("/usr/local/lib").glob("python3*/*-packages"))
+    candidates.add("/usr/lib/python3/dist-packages")
+    return sorted(c for c in candidates if os.path.isdir(c))
+
+
+def _python():
+    """The base interpreter (the virtual environment itself is not in the sandbox)."""
+    return os.path.realpath(sys.executable)
+
+
+def library_folder():
+    import scratchcnn
+
+    return Path(scratchcnn.__file__).resolve().parent
+
+
+def _relative_imports(path):
+    """Names of the sibling modules a module of the library imports (``from .x import``)."""
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names.update([node.module] if node.module else [alias.name for alias in node.names])
+    return names
+
+
+def library_modules(spec):
+    """The modules of scratchcnn the sandbox holds: ``spec.library`` and what they import."""
+    folder, todo, modules = library_folder(), list(spec.library), set()
+    while todo:
+        name = todo.pop()
+        if name not in modules and (folder / f"{name}.py").is_file():
+            modules.add(name)
+            todo.extend(_relative_imports(folder / f"{name}.py"))
+    return sorted(modules)
+
+
+def write_library_init(folder, spec):
+    """A scratchcnn/__init__.py for the sandbox: only a docstring naming what is there."""
+    allowed = ", ".join(f"scratchcnn.{name}" for name in spec.library) or "nothing"
+    path = Path(folder) / "scratchcnn_init.py"
+    path.write_text(f'"""The reference library, as far as the {spec.name} exercise allows: {allowed}."""\n')
+    return path
+
+
+def course_binds(spec, library_init):
+    """(source, destination) read-only binds: the site, the allowed library, the runner."""
+    site = _site_packages()
+    binds = [(site / entry, f"{SANDBOX_SITE}/{entry}") for entry in site_entries(tuple(spec.packages))]
+    binds += [(site / path, f"{SANDBOX_SITE}/{path}") for path in spec.package_files]
+    package = Path(autograder.__file__).resolve().parent
+    binds += [(package / f"{name}.py", f"{SANDBOX_COURSE}/autograder/{name}.py") for name in RUNNER_MODULES]
+    binds.append((package / "assignments", f"{SANDBOX_COURSE}/autograder/assignments"))
+    if spec.library:
+        library = library_folder()
+        binds.append((library_init, f"{SANDBOX_COURSE}/scratchcnn/__init__.py"))
+        binds += [(library / f"{name}.py", f"{SANDBOX_COURSE}/scratchcnn/{name}.py") for name in library_modules(spec)]
+    return binds
+
+
+# --- the command --------------------------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=1)
 def bwrap_path():
-    """The bubblewrap executable if it works here (user namespaces allowed), else None."""
+    """The bubblewrap executable if the whole sandbox works here, else None.
+
+    Checked with the same steps as a real run: a user namespace, a tmpfs mounted inside it
+    with size and inode limits, then every capability dropped.
+    """
     path = shutil.which("bwrap")
-    if not path:
+    if not path or not shutil.which("setpriv") or not shutil.which("mount"):
         return None
-    probe = subprocess.run(
-        [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "true"],
-        capture_output=True,
-        timeout=30,
-    )
+    command = [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--tmpfs", "/run", "--dir", "/run/h"]
+    command += _privileged_setup() + ["sh", "-c", "mount -t tmpfs -o size=1m,nr_inodes=10 tmpfs /run/h && exec \"$@\"", "sh"]
+    command += _drop_privileges() + ["true"]
+    try:
+        probe = subprocess.run(command, capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
     return path if probe.returncode == 0 else None
 
 
-def _mounts():
-    """Read-only folders the runner needs: Python, the venv, scratchcnn's and autograder's."""
-    folders = {
-        Path(sys.base_prefix).resolve(),
-        Path(sys.prefix).resolve(),
-        Path(scratchcnn.__file__).resolve().parent.parent,
-        Path(autograder.__file__).resolve().parent,
-    }
-    return sorted(str(folder) for folder in folders)
+def _privileged_setup():
+    # Inside its own user namespace the first process may mount file systems (and nothing
+    # outside); it mounts the limited home and /tmp, then gives every capability up for good.
+    return ["--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"]
 
 
-def bwrap_command(bwrap, home, io_folder, limits):
+def _drop_privileges():
+    return [
+        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
+        "--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked,+keep_caps_locked",
+    ]  # fmt: skip
+
+
+def bwrap_command(bwrap, files, binds, limits):
+    """The bubblewrap command line up to (not including) the runner's own command."""
     command = [
         bwrap,
         "--unshare-all",
         "--unshare-user",
-        "--uid", "65534",
-        "--gid", "65534",
         "--die-with-parent",
         "--new-session",
-        "--cap-drop", "ALL",
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/bin", "/bin",
         "--symlink", "usr/lib", "/lib",
@@ -97,23 +240,36 @@ def bwrap_command(bwrap, home, io_folder, limits):
         "--symlink", "usr/sbin", "/sbin",
         "--proc", "/proc",
         "--dev", "/dev",
-        "--size", str(limits.file_size), "--tmpfs", "/tmp",
+        "--dir", "/tmp",
+        "--dir", SANDBOX_HOME,
     ]  # fmt: skip
+    base = str(Path(sys.base_prefix).resolve())
+    if not base.startswith("/usr/"):
+        command += ["--ro-bind", base, base]
+    for hidden in _hidden_system_sites():
+        command += ["--tmpfs", hidden]
     if os.path.isdir("/etc/fonts"):  # matplotlib asks fontconfig for its configuration
         command += ["--ro-bind", "/etc/fonts", "/etc/fonts"]
-    for folder in _mounts():
-        command += ["--ro-bind", folder, folder]
-    command += ["--bind", str(home), SANDBOX_HOME, "--bind", str(io_folder), SANDBOX_IO, "--chdir", SANDBOX_HOME]
-    return command
+    for source, destination in binds:
+        command += ["--ro-bind", str(source), destination]
+    command += ["--ro-bind", str(files), SANDBOX_FILES, "--chdir", "/"]
+    command += _privileged_setup()
+    size = limits.file_size
+    mounts = (
+        f"mount -t tmpfs -o size={size},nr_inodes={HOME_INODES},mode=0755 tmpfs {SANDBOX_HOME} && "
+        f"mount -t tmpfs -o size={size},nr_inodes={TMP_INODES},mode=1777 tmpfs /tmp && "
+        f"cd {SANDBOX_HOME} && unset OLDPWD && exec \"$@\""
+    )
+    return command + ["sh", "-c", mounts, "sh"] + _drop_privileges()
 
 
-def _environment(assignment, seed, io_folder, limits, tmp="/tmp"):
-    package_parent = str(Path(autograder.__file__).resolve().parent.parent)
+def _environment(limits, sandboxed, home, tmp):
+    python_path = f"{SANDBOX_SITE}:{SANDBOX_COURSE}" if sandboxed else str(Path(autograder.__file__).resolve().parent.parent)
     return {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "HOME": SANDBOX_HOME,
+        "PATH": "/usr/bin:/bin" if sandboxed else f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": home,
         "LANG": "C.UTF-8",
-        "PYTHONPATH": package_parent,
+        "PYTHONPATH": python_path,
         "PYTHONDONTWRITEBYTECODE": "1",
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
         "TMPDIR": tmp,
@@ -126,15 +282,13 @@ def _environment(assignment, seed, io_folder, limits, tmp="/tmp"):
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
-        "AUTOGRADER_IO": str(io_folder),
-        "AUTOGRADER_ASSIGNMENT": assignment,
-        "AUTOGRADER_SEED": str(seed),
-        "AUTOGRADER_OUTPUT_LIMIT": str(limits.output),
     }
 
 
-def _set_limits(limits):
+def _set_limits(limits, group):
     def apply():
+        if group:
+            group.enter()
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -144,98 +298,118 @@ def _set_limits(limits):
     return apply
 
 
-def _drain(stream, kept):
-    """Read a pipe to its end, keeping only the first STDERR_KEPT bytes (a flood is dropped)."""
-    size = 0
-    for chunk in iter(lambda: stream.read(65536), b""):
-        if size < STDERR_KEPT:
-            kept.append(chunk[: STDERR_KEPT - size])
-        size += len(chunk)
+def _discard(stream):
+    """Read a pipe to its end and drop it: what the notebook writes to its file descriptors
+    1 and 2 directly (its Python-level prints are captured per cell by the runner)."""
+    for _ in iter(lambda: stream.read(65536), b""):
+        pass
 
 
-def _read_outputs(path):
-    """({cell index: outputs}, whether the runner reached the end) from outputs.jsonl."""
-    outputs, finished = {}, False
-    for line in records.read_untrusted(path, MAX_RECORD_BYTES).splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if entry == {"done": True}:
-            finished = True
-        elif isinstance(entry, dict) and type(entry.get("index")) is int and isinstance(entry.get("outputs"), list):
-            outputs.setdefault(entry["index"], entry["outputs"])
-    return outputs, finished
+def remove_tree(path):
+    """Delete a folder even if the student's code made parts of it read-only."""
+
+    def make_writable(function, failed, _):
+        parent = os.path.dirname(failed)
+        for target in (parent, failed):
+            try:
+                os.chmod(target, stat.S_IRWXU, follow_symlinks=False)
+            except (OSError, NotImplementedError):
+                pass
+        function(failed)
+
+    if os.path.lexists(path):
+        shutil.rmtree(path, onerror=make_writable)
 
 
-def run(assignment, cells, seed, scratch, files, limits, use_bwrap=True, data=None):
-    """Run ``cells`` ([{"index", "kind", "source"}]) for one student.
+# --- a run ----------------------------------------------------------------------------
 
-    ``scratch`` is an empty folder of the grading working folder; ``files`` maps relative
-    paths to the student's own files to place in their working directory; ``data`` maps
-    names to arrays the hidden tests read (the inputs of the Spec's hidden data). Returns a
-    RunResult; the scratch folder is left for the caller to delete.
-    """
-    home, io_folder = Path(scratch) / "home", Path(scratch) / "io"
-    home.mkdir(parents=True)
-    io_folder.mkdir()
-    for relative, source in files.items():
-        target = home / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target, follow_symlinks=False)
-    (io_folder / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
-    for name, array in (data or {}).items():
-        np.save(io_folder / f"{name}.npy", np.asarray(array), allow_pickle=False)
 
-    bwrap = bwrap_path() if use_bwrap else None
-    if bwrap:
-        command = bwrap_command(bwrap, home, io_folder, limits) + [sys.executable, "-m", "autograder.runner"]
-        environment = _environment(assignment, seed, SANDBOX_IO, limits)
-        cwd = None
-    else:
-        command = [sys.executable, "-m", "autograder.runner"]
-        tmp = Path(scratch) / "tmp"
-        tmp.mkdir()
-        environment = _environment(assignment, seed, io_folder, limits, tmp=str(tmp))
-        environment["HOME"] = str(home)
-        cwd = home
-
-    start = time.monotonic()
-    process = subprocess.Popen(
+def _start(command, environment, cwd, limits, group, fds):
+    return subprocess.Popen(
         command,
         cwd=cwd,
         env=environment,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        preexec_fn=_set_limits(limits),
+        pass_fds=fds,
+        preexec_fn=_set_limits(limits, group),
         start_new_session=True,
     )
-    kept = []
-    drainer = threading.Thread(target=_drain, args=(process.stdout, kept), daemon=True)
-    drainer.start()
-    timed_out = False
+
+
+def run(spec, cells, scratch, files, limits, use_bwrap=True):
+    """Run ``cells`` for one student; returns a RunResult.
+
+    ``cells``: [{"index", "kind", "source", "cases" (packed inputs of the cell's hidden
+    tests), "checks" (the names this cell's records may have)}]; ``scratch`` is an empty
+    folder the caller deletes; ``files`` maps relative paths to the student's own files.
+    """
+    scratch = Path(scratch)
+    submitted = scratch / "files"
+    submitted.mkdir(parents=True)
+    for relative, source in files.items():
+        target = submitted / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target, follow_symlinks=False)
+
+    commands_read, commands_write = os.pipe()
+    replies_read, replies_write = os.pipe()
+    runner_args = ["--assignment", spec.name, "--commands", str(commands_read), "--replies", str(replies_write)]
+    runner_args += ["--output-limit", str(limits.output)]
+    bwrap = bwrap_path() if use_bwrap else None
+    if bwrap:
+        binds = course_binds(spec, write_library_init(scratch, spec))
+        command = bwrap_command(bwrap, submitted, binds, limits) + [_python(), "-S", "-m", "autograder.runner"]
+        command += runner_args + ["--files", SANDBOX_FILES]
+        environment, cwd = _environment(limits, True, SANDBOX_HOME, "/tmp"), None
+    else:
+        home, tmp = scratch / "home", scratch / "tmp"
+        shutil.copytree(submitted, home)
+        tmp.mkdir()
+        command = [sys.executable, "-m", "autograder.runner"] + runner_args
+        environment, cwd = _environment(limits, False, str(home), str(tmp)), home
+
+    group = cgroup.create() if cgroup.unavailable_reason() is None else None
+    start = time.monotonic()
     try:
-        process.wait(timeout=limits.time)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+        process = _start(command, environment, cwd, limits, group, (commands_read, replies_write))
     finally:
+        os.close(commands_read)
+        os.close(replies_write)
+    drainer = threading.Thread(target=_discard, args=(process.stdout,), daemon=True)
+    drainer.start()
+    conversation = Conversation(commands_write, replies_read, start + limits.time, MAX_RECORD_BYTES)
+    result = RunResult()
+    try:
+        if conversation.wait_ready():
+            for cell in cells:
+                reply = conversation.run_cell(cell["index"], cell["kind"], cell["source"], cell.get("cases"), cell.get("checks", ()))
+                result.records.update(reply.records)
+                if reply.outputs is None:
+                    break
+                result.outputs[cell["index"]] = reply.outputs
+            else:
+                result.finished = True
+    finally:
+        conversation.close()  # the runner reads end-of-file and returns
+        try:
+            process.wait(timeout=2 if result.finished else 0.01)
+            result.exited = True
+        except subprocess.TimeoutExpired:
+            pass
         try:
             os.killpg(process.pid, signal.SIGKILL)  # whatever the notebook left running
         except ProcessLookupError:
             pass
+        if group:
+            group.remove()
         process.wait()
-    elapsed = time.monotonic() - start
-    drainer.join(timeout=5)
-    process.stdout.close()
-
-    outputs, finished = _read_outputs(io_folder / "outputs.jsonl")
-    return RunResult(
-        records=records.load(io_folder / "records.jsonl", MAX_RECORD_BYTES),
-        outputs=outputs,
-        finished=finished and not timed_out,
-        timed_out=timed_out,
-        returncode=process.returncode,
-        elapsed=elapsed,
-        stderr=b"".join(kept).decode("utf-8", "replace"),
-    )
+        drainer.join(timeout=5)
+        process.stdout.close()
+    result.timed_out = conversation.timed_out
+    result.overflow = conversation.overflow
+    result.stray = conversation.stray
+    result.returncode = process.returncode
+    result.elapsed = time.monotonic() - start
+    return result

@@ -9,12 +9,13 @@ Two kinds of finding, both computed in the grader's process from the submitted t
 * **suspicious**: constructs that could reach that object, or the grader's helpers, without
   naming them (``__import__``, ``importlib``, ``exec``, ``getattr`` with a computed name,
   ``__subclasses__``, ...). They do not change the score; the notebook is flagged for an
-  instructor to look at. At run time the sandbox also replaces the forbidden objects with
-  ones that raise (see :mod:`autograder.runner`), which catches most indirect uses.
+  instructor to look at. At run time the modules that hold forbidden objects are not in the
+  sandbox at all (see :mod:`autograder.sandbox`), so no indirect use can work either.
 """
 
 import ast
 import functools
+import threading
 from dataclasses import dataclass, field
 
 # Names whose use in student code makes the grader ask for a human look.
@@ -171,8 +172,18 @@ class _Visitor(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+# CPython 3.11's parser keeps its recursion count in global state: two threads parsing at
+# once (grade --jobs 2) can fail with "AST constructor recursion depth mismatch".
+_PARSING = threading.Lock()
+
+
 def inspect_code(student_code, forbidden):
     """Findings for ``student_code`` ({label: source}) against the Forbidden list."""
+    with _PARSING:
+        return _inspect(student_code, forbidden)
+
+
+def _inspect(student_code, forbidden):
     findings = Findings()
     # One visitor for all cells: they share the notebook's namespace, so an import in one
     # cell binds a name used in the next.

@@ -14,7 +14,7 @@ import os
 import stat
 
 from .config import MAX_NOTEBOOK_BYTES
-from .records import read_untrusted
+from .sanitize import without_surrogates
 
 
 class BadSubmission(Exception):
@@ -22,11 +22,10 @@ class BadSubmission(Exception):
 
 
 def _text(value):
-    if isinstance(value, str):
-        return value
+    """A cell's text, with any lone surrogate replaced (see sanitize.without_surrogates)."""
     if isinstance(value, list) and all(isinstance(line, str) for line in value):
-        return "".join(value)
-    return ""
+        value = "".join(value)
+    return without_surrogates(value) if isinstance(value, str) else ""
 
 
 def _cell(raw, source_key="source"):
@@ -66,6 +65,31 @@ def cells_of(notebook):
                     cells.append(cell)
         return cells, ["converted from nbformat 3"]
     raise BadSubmission(f"not a notebook this grader reads (nbformat {version!r}; expected 4)")
+
+
+def read_untrusted(path, max_bytes):
+    """The bytes of a file a student controls, or b"" if it is missing or not a regular file.
+
+    Opens without following symlinks and without blocking (a FIFO would hang a plain open),
+    and reads at most ``max_bytes``.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        chunks, remaining = [], max_bytes
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def read(path, max_bytes=MAX_NOTEBOOK_BYTES):

@@ -5,8 +5,8 @@ student's copy): every statement of the form ``expect_close("name", value, [[1, 
 ``expect_shape(...)``, ``expect_error(...)`` or ``hidden_tests("assignment", "probe", ...)``.
 The expected values are literals in that text, so the grader knows them without running
 anything; the student's values come from the records. Hidden tests are judged by their
-Probe, which rebuilds the secret inputs from the student's seed and asks the reference
-library.
+Probe on the very cases the grader drew from the student's seed and sent into the sandbox
+with that test cell, against the reference library.
 
 A test cell earns its points when every one of its checks passes (as in nbgrader, a test
 cell is all or nothing). A check with no record did not run: it fails, and the message says
@@ -47,10 +47,34 @@ def _literal(node, what):
         raise TemplateError(f"{what} must be a literal (numbers, strings, lists, tuples)") from None
 
 
+def _check_calls(tree):
+    """Every call of a check anywhere in ``tree``."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in CHECKS
+    ]
+
+
 def parse_checks(source):
-    """The checks of a test cell's source, in order. TemplateError if one is not readable."""
+    """The checks of a test cell's source, in order. TemplateError if one is not readable.
+
+    Each check must be a statement of its own at the top level of the cell: one inside a
+    loop, a condition, a function or an expression would run an unknown number of times (or
+    not at all), so the grader could not say what it expects. Such a cell is refused, with
+    the line, rather than graded without that check.
+    """
+    tree = ast.parse(source)
+    top_level = {id(s.value) for s in tree.body if isinstance(s, ast.Expr)}
+    for call in _check_calls(tree):
+        if id(call) not in top_level:
+            raise TemplateError(
+                f"line {call.lineno}: {call.func.id}(...) is inside a loop, condition, function or "
+                "expression; the grader reads only checks that are statements of their own at the "
+                "top level of a test cell"
+            )
     checks = []
-    for statement in ast.parse(source).body:
+    for statement in tree.body:
         call = statement.value if isinstance(statement, ast.Expr) else None
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in CHECKS):
             continue
@@ -90,12 +114,10 @@ def _judge_error(check, record):
     return f"{check.name}: expected {check.expected}, but {raised[0]} was raised"
 
 
-def _judge_hidden(check, record, seed):
+def _judge_hidden(check, record, cases):
     from .probes import load_spec
 
-    spec = load_spec(check.expected)
-    probe = spec.probe(check.name.removeprefix("hidden:"))
-    cases = probe.cases(seed, spec.hidden_data(local=False).everything() if probe.uses_data else None)
+    probe = load_spec(check.expected).probe(check.name.removeprefix("hidden:"))
     results = record.get("cases")
     if not isinstance(results, list) or len(results) != len(cases):
         return f"hidden test {probe.name}: the recorded values are unusable"
@@ -116,11 +138,17 @@ def _judge_hidden(check, record, seed):
 NOT_RUN = object()  # what judge() returns for a check that recorded nothing
 
 
-def judge(check, run_records, seed):
-    """None if ``check`` passed, NOT_RUN, or a message; ``run_records`` is {name: record}."""
+def judge(check, run_records, hidden_cases):
+    """None if ``check`` passed, NOT_RUN, or a message.
+
+    ``run_records`` is {name: record}; ``hidden_cases`` maps a hidden check's name to the
+    cases (answers included) the grader drew for it.
+    """
     record = run_records.get(check.name)
     if record is None:
         return NOT_RUN
+    if record.get("duplicate"):
+        return f"{check.label}: recorded more than once (something other than the test wrote to the grader)"
     error = records.error_text(record)
     if error and check.kind != "hidden_tests":
         return f"{check.name}: {error}"
@@ -128,7 +156,7 @@ def judge(check, run_records, seed):
         if check.kind == "expect_error":
             return _judge_error(check, record)
         if check.kind == "hidden_tests":
-            return _judge_hidden(check, record, seed)
+            return _judge_hidden(check, record, hidden_cases[check.name])
         return _judge_value(check, record)
     except (ValueError, TypeError, FloatingPointError) as problem:  # a malformed record
         return f"{check.name}: the recorded value is unusable ({problem})"
@@ -142,14 +170,14 @@ class CellVerdict:
     messages: list
 
 
-def judge_cell(grade_id, points, checks, run_records, seed, not_run_reason):
+def judge_cell(grade_id, points, checks, run_records, hidden_cases, not_run_reason):
     """The score and messages of one test cell."""
     if not checks:
         return CellVerdict(grade_id, points, 0.0, ["this test cell has no checks the grader can read"])
     messages, not_run = [], []
     with np.errstate(all="ignore"):
         for check in checks:
-            problem = judge(check, run_records, seed)
+            problem = judge(check, run_records, hidden_cases)
             if problem is NOT_RUN:
                 not_run.append(check.label)
             elif problem:

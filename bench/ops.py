@@ -1,23 +1,25 @@
 """Speed and memory of scratchcnn's layers against PyTorch CPU, measured in one run.
 
-Each figure is printed as a ratio to PyTorch, measured on the same machine with the same
-number of threads, the two libraries timed alternately so that background load hits both:
+Each figure is a ratio to PyTorch on the same machine with the same number of threads
+(``BENCH_THREADS``, default: every core), the two libraries measured in interleaved rounds
+(see report.py: each side's median and min-max spread; "noisy" instead of "ok" when a side
+spreads too much, so that a slowed-down reference never makes a target pass):
 
-* one SimpleConvNet training step (batch 100, float32, gradient + Adam)    target <= 1.5x
-* Convolution forward+backward, (100, 3, 32, 32) input, 16 3x3 filters, pad 1   <= 2x
-* max pooling 2x2 stride 2 forward+backward on (100, 30, 24, 24)                <= 2x
+* one SimpleConvNet training step (batch 100, float32, gradient + Adam)        target <= 1.0x
+* Convolution forward+backward, (100, 3, 32, 32) input, 16 3x3 filters, pad 1  target <= 1.25x
+* max pooling 2x2 stride 2 forward+backward on (100, 30, 24, 24)               target <= 1.0x
 * peak memory of a training step at batch 100 (what the step keeps between steps plus its
-  transient peak, beyond the model and the data; each library in a fresh process)
+  transient peak, beyond the model and the data; each library in fresh processes, in
+  alternating order)                                                           target <= 1.0x
 
-Run:  python bench/ops.py   (or `make bench` for every benchmark)
+Run:  python bench/ops.py   (or `make bench` for every benchmark, which also saves the
+figures to _build/bench/results.json and a chart, _build/bench/ratios.png)
 """
 
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 THREADS = int(os.environ.get("BENCH_THREADS", os.cpu_count() or 1))
 # Both libraries get the same thread count; set before numpy/torch load their thread pools.
@@ -29,25 +31,9 @@ import numpy as np  # noqa: E402
 BATCH = 100
 
 
-def timed(fn, repeats, warmup=3):
-    """Median wall time of fn() in milliseconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(times)
-
-
-def alternate(numpy_fn, torch_fn, rounds=5, repeats=10):
-    """Time the two functions in alternating rounds; return (numpy ms, torch ms) medians."""
-    ours, theirs = [], []
-    for _ in range(rounds):
-        ours.append(timed(numpy_fn, repeats))
-        theirs.append(timed(torch_fn, repeats))
-    return statistics.median(ours), statistics.median(theirs)
+# Rounds per workload, and calls per round (each round's figure is the median of its calls).
+ROUNDS, REPEATS = 9, 10
+MEMORY_ROUNDS = 3
 
 
 # --- the workloads, each as (scratchcnn function, PyTorch function) -----------------
@@ -204,27 +190,37 @@ def peak_step_memory(library):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def main():
-    rows = []
-    for name, target, make_pair in [
-        ("SimpleConvNet training step (batch 100)", 1.5, training_step_pair),
-        ("Convolution fwd+bwd (100,3,32,32), 16 3x3, pad 1", 2.0, convolution_pair),
-        ("max pooling 2x2/2 fwd+bwd (100,30,24,24)", 2.0, pooling_pair),
-    ]:
-        ours, theirs = make_pair()
-        ms_ours, ms_theirs = alternate(ours, theirs)
-        rows.append((name, f"{ms_ours:.1f} ms", f"{ms_theirs:.1f} ms", ms_ours / ms_theirs, target))
-    mem_ours = peak_step_memory("scratchcnn")
-    mem_theirs = peak_step_memory("torch")
-    rows.append(("peak memory of a training step", f"{mem_ours:.1f} MiB", f"{mem_theirs:.1f} MiB", mem_ours / mem_theirs, None))
+WORKLOADS = [
+    ("SimpleConvNet training step (batch 100)", 1.0, training_step_pair),
+    ("Convolution fwd+bwd (100,3,32,32), 16 3x3, pad 1", 1.25, convolution_pair),
+    ("max pooling 2x2/2 fwd+bwd (100,30,24,24)", 1.0, pooling_pair),
+]
+MEMORY_TARGET = 1.0
 
-    print(f"scratchcnn vs PyTorch CPU, {THREADS} threads each, median of alternating rounds")
-    print(f"{'workload':50s} {'scratchcnn':>12s} {'PyTorch':>12s} {'ratio':>7s} {'target':>7s}")
-    for name, a, b, ratio, target in rows:
-        verdict = "" if target is None else (f"<= {target:g}" + (" ok" if ratio <= target else " MISSED"))
-        print(f"{name:50s} {a:>12s} {b:>12s} {ratio:6.2f}x {verdict:>7s}")
+
+def main():
+    import torch
+
+    import report
+
+    torch.set_num_threads(THREADS)
+    rows = []
+    for name, target, make_pair in WORKLOADS:
+        ours, theirs = make_pair()
+        ours_ms, theirs_ms = report.interleave(lambda: report.time_call(ours, REPEATS), lambda: report.time_call(theirs, REPEATS), ROUNDS)
+        rows.append(report.row("ops", name, "ms", ours_ms, theirs_ms, target))
+    ours_mib, theirs_mib = report.interleave(
+        lambda: peak_step_memory("scratchcnn"), lambda: peak_step_memory("torch"), MEMORY_ROUNDS
+    )
+    rows.append(report.row("ops", "peak memory of a training step", "MiB", ours_mib, theirs_mib, MEMORY_TARGET))
+    title = f"scratchcnn vs PyTorch CPU, {THREADS} threads each, {ROUNDS} interleaved rounds ({MEMORY_ROUNDS} for memory)"
+    report.print_table(rows, title, previous=report.load_previous())
     return rows
 
 
 if __name__ == "__main__":
-    main()
+    import report
+
+    rows = main()
+    for path in report.save(rows, THREADS):
+        print(f"wrote {path}")

@@ -40,6 +40,7 @@ import gzip
 import html
 import itertools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,7 @@ __all__ = [
     "Step",
     "Frame",
     "render_frame",
+    "book_notation",
     "Explorer",
     "conv_example",
     "pool_example",
@@ -218,9 +220,16 @@ def _plain_grid(title, array, cid_prefix="", kinds=None, appear=False, note=""):
     return Grid(title, rows, note)
 
 
+def book_notation(text):
+    """A library message in the book's notation: products with a centred dot (2·1, not 2*1)
+    and a minus sign for a subtraction (7 − 3, not 7 - 3)."""
+    text = re.sub(r"(?<=[\w)])\s*\*\s*(?=[\w(])", "·", text)
+    return text.replace(" - ", " − ")
+
+
 def _error_text(error):
-    """The library's own explanation of an invalid setting, ready for HTML."""
-    return html.escape(str(error))
+    """The library's own explanation of an invalid setting, in the book's notation, for HTML."""
+    return html.escape(book_notation(str(error)))
 
 
 # --------------------------------------------------------------------------------------------

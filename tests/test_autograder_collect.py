@@ -84,3 +84,91 @@ def test_several_notebooks_and_none_at_the_expected_name(tmp_path, workdir):
     report = collect("toyConv", folder.parent, workdir)
     assert report.notes["ann"] == ["no toyConv.ipynb among the notebooks ['a.ipynb', 'b.ipynb']"]
     assert load_manifest(workdir, "toyConv")["students"]["ann"]["notebook"] is None
+
+
+def _zip(path, entries):
+    """A zip with ``entries``: [(name, text, (year, month, day, hour, minute, second))]."""
+    with zipfile.ZipFile(path, "w") as zipped:
+        for name, text, when in entries:
+            zipped.writestr(zipfile.ZipInfo(name, when), text)
+    return path
+
+
+def test_one_bad_entry_never_stops_the_others_and_collecting_again_works(tmp_path, workdir):
+    when = (2026, 3, 1, 10, 0, 0)
+    archive = _zip(tmp_path / "class.zip", [
+        ("ann/toyConv.ipynb", NOTEBOOK, when),
+        ("ann/data", "a file", when),
+        ("ann/data/x.csv", "a file in a folder of the same name", when),
+        ("bo/toyConv.ipynb", NOTEBOOK, when),
+        ("bo/timestamp.txt/inside", "a folder named like the grader's time stamp", when),
+        ("cy/toyConv.ipynb", NOTEBOOK, when),
+        ("cy/" + "n" * 300 + ".txt", "a very long name", when),
+        ("dee/toyConv.ipynb", NOTEBOOK, when),
+    ])  # fmt: skip
+    report = collect("toyConv", archive, workdir)
+    assert report.collected == {"ann": "new", "bo": "new", "cy": "new", "dee": "new"}
+    assert report.notes["ann"] == ["'data/x.csv' not collected: a file and a folder have the same name"]
+    assert report.notes["bo"] == ["'timestamp.txt/inside' not collected: timestamp.txt is the name of the grader's time stamp"]
+    assert report.skipped == [f"'cy/{'n' * 300}.txt': a name longer than 200 bytes"]
+    assert sorted(load_manifest(workdir, "toyConv")["students"]) == ["ann", "bo", "cy", "dee"]
+    # The same archive again, then a corrected one: both work.
+    assert collect("toyConv", archive, workdir).collected == dict.fromkeys(["ann", "bo", "cy", "dee"], "unchanged")
+    fixed = _zip(tmp_path / "fixed.zip", [("ann/toyConv.ipynb", NOTEBOOK.replace("[]", "[ ]"), when)])
+    assert collect("toyConv", fixed, workdir).collected == {"ann": "replaced"}
+    assert collect("toyConv", archive, workdir).collected["ann"] == "replaced"  # and back: two archived copies
+    assert len(list((workdir.archive / "toyConv" / "ann").iterdir())) == 2
+
+
+def test_a_crash_for_one_student_still_collects_the_rest_and_writes_the_manifest(tmp_path, workdir, monkeypatch):
+    import autograder.collect as module
+
+    real = module._store
+
+    def failing(entries, notebook, folder, notes):
+        if "boom.txt" in entries:
+            raise OSError(28, "No space left on device")
+        return real(entries, notebook, folder, notes)
+
+    monkeypatch.setattr(module, "_store", failing)
+    when = (2026, 3, 1, 10, 0, 0)
+    archive = _zip(tmp_path / "class.zip", [("ann/toyConv.ipynb", NOTEBOOK, when), ("ann/boom.txt", "x", when),
+                                            ("bo/toyConv.ipynb", NOTEBOOK, when)])  # fmt: skip
+    report = collect("toyConv", archive, workdir)
+    assert report.collected == {"bo": "new"}
+    assert report.notes["ann"] == ["not collected: OSError: [Errno 28] No space left on device"]
+    assert "ann" in "\n".join(report.lines()) and list(load_manifest(workdir, "toyConv")["students"]) == ["bo"]
+    assert not list(workdir.tmp.glob("collect-*"))
+
+
+def test_the_last_submitted_attempt_wins_and_the_others_are_reported(tmp_path, workdir):
+    archive = _zip(tmp_path / "lms.zip", [
+        ("ann_2_second_toyConv.ipynb", NOTEBOOK.replace("[]", "[ ]"), (2026, 3, 2, 9, 0, 0)),
+        ("ann_1_first_toyConv.ipynb", NOTEBOOK, (2026, 3, 1, 9, 0, 0)),
+        ("bo/toyConv.ipynb", NOTEBOOK, (2026, 3, 1, 9, 0, 0)),
+        ("bo/timestamp.txt", "2026-03-05 08:00:00.000000 UTC", (2026, 3, 1, 9, 0, 0)),
+        ("bo_9_late_toyConv.ipynb", NOTEBOOK.replace("[]", "[ ]"), (2026, 3, 3, 9, 0, 0)),
+    ])  # fmt: skip
+    report = collect("toyConv", archive, workdir)
+    manifest = load_manifest(workdir, "toyConv")["students"]
+    assert manifest["ann"]["files"]["toyConv.ipynb"] == hashlib.sha256(NOTEBOOK.replace("[]", "[ ]").encode()).hexdigest()
+    assert report.notes["ann"][-1].startswith("2 attempts: kept the last submitted, the file 'ann_2_second_toyConv.ipynb'")
+    # bo's folder carries nbgrader's time stamp, later than the flat file's time: the folder wins.
+    assert manifest["bo"]["files"]["toyConv.ipynb"] == hashlib.sha256(NOTEBOOK.encode()).hexdigest()
+    assert (manifest["bo"]["submitted"], manifest["bo"]["submitted_from"]) == ("2026-03-05 08:00:00.000000 UTC", "timestamp.txt")
+    assert (workdir.submitted / "bo" / "toyConv" / "timestamp.txt").read_text() == "2026-03-05 08:00:00.000000 UTC\n"
+    assert "not collected: the file 'bo_9_late_toyConv.ipynb'" in report.notes["bo"][-1]
+
+
+def test_names_that_are_not_utf8_are_skipped(tmp_path, workdir):
+    import os
+
+    folder = tmp_path / "class"
+    (folder / "ann").mkdir(parents=True)
+    (folder / "ann" / "toyConv.ipynb").write_text(NOTEBOOK)
+    with open(os.path.join(os.fsencode(folder / "ann"), b"bad\xff\x1b[31m.txt"), "w") as file:
+        file.write("x")
+    report = collect("toyConv", folder, workdir)
+    assert report.collected == {"ann": "new"}
+    assert report.skipped == ["'ann/bad\\udcff\\x1b[31m.txt': the name is not valid UTF-8"]
+    assert "\x1b" not in "\n".join(report.lines())  # no escape sequence reaches the terminal

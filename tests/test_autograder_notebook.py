@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from autograder import records
 from autograder.notebook import Checks, expect_close, expect_error, expect_shape, hidden_tests
 from autograder.probes import PRACTICE_SEED, load_spec
 from grading_cases import solution_answers
@@ -46,20 +47,21 @@ def test_hidden_tests_pass_the_solution_and_catch_a_wrong_answer_locally(assignm
 
 def test_graded_checks_record_and_never_raise():
     lines = []
-    checks = Checks(write=lambda data: lines.append(json.loads(data)), seed=7)
+    cases = load_spec("toyConv").probe("conv_forward").cases(7)
+    checks = Checks(write=lambda entry: lines.append(json.loads(json.dumps(entry))), cases={"conv_forward": cases}.get)
     checks.expect_close("out", np.zeros(2), [5, 5])
     checks.expect_shape("shape", np.zeros((2, 3)), (9,))
     checks.expect_close("liar", object(), [1])
     checks.expect_error("error", ValueError, int, "x")
     checks.hidden_tests("toyConv", "conv_forward", conv_forward=lambda *args: 1 / 0)
     by_name = {line["check"]: line for line in lines}
-    assert by_name["out"]["value"] == {"shape": [2], "data": [0.0, 0.0]}
-    assert by_name["shape"]["value"] == {"shape": [2], "data": [2.0, 3.0]}
+    assert records.decode(by_name["out"]["value"]).tolist() == [0.0, 0.0]
+    assert records.decode(by_name["shape"]["value"]).tolist() == [2.0, 3.0]
     assert by_name["liar"]["error"] == "expected a NumPy array of real numbers, got object holding object"
     assert by_name["error"]["raised"][:2] == ["ValueError", "Exception"]
-    cases = by_name["hidden:conv_forward"]["cases"]
-    assert len(cases) == len(load_spec("toyConv").probe("conv_forward").cases(7))
-    assert all(case == {"error": "ZeroDivisionError: division by zero"} for case in cases)
+    recorded = by_name["hidden:conv_forward"]["cases"]
+    assert len(recorded) == len(cases)
+    assert all(case == {"error": "ZeroDivisionError: division by zero"} for case in recorded)
 
 
 def test_seeds_change_the_hidden_inputs():

@@ -1,10 +1,12 @@
 """autograder.submission: any file in, cells or a clear status out."""
 
 import json
+import os
 
 import nbformat
 import pytest
 
+from autograder import submission
 from autograder.submission import BadSubmission, read
 
 
@@ -71,3 +73,22 @@ def test_nbformat_3_is_upgraded_with_its_metadata(tmp_path):
     assert [(c["cell_type"], c["source"]) for c in cells] == [("markdown", "# Title"), ("code", "x = 1")]
     assert cells[1]["metadata"]["nbgrader"]["grade_id"] == "answer"
     assert notes == ["converted from nbformat 3"]
+
+
+def test_the_reader_refuses_symlinks_and_fifos_and_caps_the_size(tmp_path):
+    data = tmp_path / "data"
+    data.write_text("x" * 1000)
+    assert submission.read_untrusted(data, 10) == b"x" * 10
+    (tmp_path / "link").symlink_to(data)
+    assert submission.read_untrusted(tmp_path / "link", 100) == b""
+    os.mkfifo(tmp_path / "fifo")
+    assert submission.read_untrusted(tmp_path / "fifo", 100) == b""  # returns at once, no hang
+    assert submission.read_untrusted(tmp_path / "missing", 100) == b""
+
+
+def test_a_lone_surrogate_becomes_a_replacement_character(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_text('{"nbformat": 4, "cells": [{"cell_type": "code", "source": "# \\ud800 x", "metadata": {}}]}')
+    cells, _ = submission.read(path)
+    assert cells[0]["source"] == "# \ufffd x"
+    cells[0]["source"].encode("utf-8")  # writable as UTF-8

@@ -20,9 +20,16 @@ def _record(name, value):
     return {"check": name, "value": records.encode(value)}
 
 
+PROBE = load_spec("toyConv").probe("conv_forward")
+
+
+def _cases(seed):
+    """The hidden cases the grader would draw for a student with this seed."""
+    return {"hidden:conv_forward": PROBE.cases(seed)}
+
+
 def _hidden_records(seed, transform=lambda out: out):
-    probe = load_spec("toyConv").probe("conv_forward")
-    cases = [{"out": records.encode(transform(probe.reference(case)["out"]))} for case in probe.cases(seed)]
+    cases = [{"out": records.encode(transform(PROBE.reference(case)["out"]))} for case in PROBE.cases(seed)]
     return {"check": "hidden:conv_forward", "cases": cases}
 
 
@@ -49,19 +56,34 @@ def test_non_literal_arguments_are_an_authoring_error(line):
         parse_checks(line)
 
 
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        ('x = 1\nfor s in (1, 2):\n    expect_close("out", f(s), [1])', 3),
+        ('if ok:\n    hidden_tests("toyConv", "conv_forward", conv_forward=f)', 2),
+        ('def t():\n    expect_shape("s", x, (1,))', 2),
+        ('[expect_close(f"o{i}", x, [1]) for i in range(2)]', 1),
+        ('ok = expect_close("out", x, [1])', 1),
+    ],
+)
+def test_a_check_the_grader_cannot_read_is_refused_with_its_line(source, line):
+    with pytest.raises(TemplateError, match=rf"^line {line}: .* top level of a test cell"):
+        parse_checks(source)
+
+
 def test_a_cell_passes_only_when_every_check_passes():
     checks = parse_checks(CELL)
-    assert judge_cell("t", 3, checks, _all_right(11), 11, "").score == 3
+    assert judge_cell("t", 3, checks, _all_right(11), _cases(11), "").score == 3
     wrong = dict(_all_right(11), out=_record("out", [[1, 2], [3, 5]]))
-    verdict = judge_cell("t", 3, checks, wrong, 11, "")
+    verdict = judge_cell("t", 3, checks, wrong, _cases(11), "")
     assert (verdict.score, verdict.messages) == (0, ["out[1, 1] is 5; expected 4 (1 of 4 entries differ)"])
 
 
-def test_hidden_values_are_compared_on_the_students_own_seed():
+def test_hidden_values_are_compared_on_the_students_own_cases():
     checks = parse_checks(CELL)
-    assert judge_cell("t", 3, checks, _all_right(11), 12, "").score == 0  # another student's values
+    assert judge_cell("t", 3, checks, _all_right(11), _cases(12), "").score == 0  # another student's values
     off = dict(_all_right(11), **{"hidden:conv_forward": _hidden_records(11, lambda out: out + 1e-3)})
-    message = judge_cell("t", 3, checks, off, 11, "").messages[0]
+    message = judge_cell("t", 3, checks, off, _cases(11), "").messages[0]
     assert message.startswith("hidden test conv_forward, x (2, 3, 7, 7), W (4, 3, 3, 3), stride 2, pad 1: out[0, 0, 0, 0] is")
 
 
@@ -69,18 +91,19 @@ def test_hidden_values_are_compared_on_the_students_own_seed():
     "bad_record",
     [
         {"check": "out", "value": {"shape": [2, 2], "data": ["1", 2, 3, 4]}},
+        {"check": "out", "value": {**records.encode([[1, 2], [3, 4]]), "shape": [4, 4]}},
         {"check": "out", "value": "pickle"},
         {"check": "out", "error": "TypeError: no"},
         {"check": "out"},
     ],
 )
 def test_malformed_or_failed_records_fail_the_check(bad_record):
-    verdict = judge_cell("t", 3, parse_checks(CELL), dict(_all_right(11), out=bad_record), 11, "")
+    verdict = judge_cell("t", 3, parse_checks(CELL), dict(_all_right(11), out=bad_record), _cases(11), "")
     assert verdict.score == 0 and verdict.messages[0].startswith("out:")
 
 
 def test_checks_that_recorded_nothing_fail_with_the_reason():
-    verdict = judge_cell("t", 3, parse_checks(CELL), {}, 11, "the cell stopped with NameError: x")
+    verdict = judge_cell("t", 3, parse_checks(CELL), {}, _cases(11), "the cell stopped with NameError: x")
     assert verdict.messages == [
         "not checked (out, shape, bad, the hidden tests conv_forward): the cell stopped with NameError: x"
     ]
@@ -88,9 +111,15 @@ def test_checks_that_recorded_nothing_fail_with_the_reason():
 
 def test_wrong_error_type_and_no_error_fail():
     checks = parse_checks('expect_error("bad", ValueError, f)')
-    assert judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": []}}, 0, "").messages == [
+    assert judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": []}}, {}, "").messages == [
         "bad: expected ValueError, but nothing was raised"
     ]
     raised = {"bad": {"check": "bad", "raised": ["TypeError", "Exception"]}}
-    assert judge_cell("t", 1, checks, raised, 0, "").score == 0
-    assert np.isclose(judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": ["MyError", "ValueError"]}}, 0, "").score, 1)
+    assert judge_cell("t", 1, checks, raised, {}, "").score == 0
+    assert np.isclose(judge_cell("t", 1, checks, {"bad": {"check": "bad", "raised": ["MyError", "ValueError"]}}, {}, "").score, 1)
+
+
+def test_a_check_recorded_twice_fails():
+    twice = dict(_all_right(11), out=dict(_record("out", [[1, 2], [3, 4]]), duplicate=True))
+    verdict = judge_cell("t", 3, parse_checks(CELL), twice, _cases(11), "")
+    assert verdict.score == 0 and verdict.messages == ["out: recorded more than once (something other than the test wrote to the grader)"]

@@ -18,12 +18,13 @@ import json
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from book_support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatcher, check_page, serve
+from book_support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatcher, check_page, cut_text, explorer_gaps, serve
 from book_support.expected_numbers import EXPECTED_NUMBERS
 from scratchcnn.layers import Convolution, Pooling
 from scratchcnn.util import conv_output_size, im2col
@@ -33,6 +34,8 @@ from book_support.build import BUILD, HTML, REPO
 SCREENSHOTS = {"book/ch02_convolution.html": "ch02_convolution.png", "book/ch03_padding.html": "ch03_padding.png"}
 
 sys.path.insert(0, str(REPO / "book"))
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import bookext  # noqa: E402  (book/_ext/bookext.py, the book's Sphinx extension)
 import explorers  # noqa: E402  (book/explorers.py, importable once book/ is on the path)
 
 
@@ -118,6 +121,7 @@ BROKEN_PAGE = """<!DOCTYPE html><html><head><title>broken</title>
 <p>Raw math left: $$x^2$$</p>
 <img src="missing.png" alt="a picture that is not there"><img src="pixel.svg">
 <details><summary>Answer</summary></details>
+<pre style="white-space: pre; overflow: hidden; width: 200px">ValueError: a long message whose end, the reason, is cut at the edge of its box</pre>
 <script>console.error("something went wrong");</script>
 </article></body></html>"""
 
@@ -137,7 +141,7 @@ def test_browser_checks_catch_a_broken_page(browser, tmp_path):
     for expected in ["request leaving 127.0.0.1: https://cdn.example.org/library.js",
                      "HTTP 404", "image did not load", "image without alt text",
                      "raw TeX left in the visible text: $$", "toggle 'Answer' did not open",
-                     "console error: something went wrong"]:
+                     "console error: something went wrong", "pre cuts its text"]:
         assert expected in found, f"{expected!r} not reported in:\n{found}"
 
 
@@ -207,7 +211,7 @@ def test_sliding_window_frames_come_from_the_library():
     with pytest.raises(ValueError) as error:
         conv_output_size(4, 3, stride=2)
     invalid = explorer.frame("frames", ("ex", 0, 2))
-    assert invalid.error and invalid.message == str(error.value) and not invalid.steps
+    assert invalid.error and invalid.message == explorers.book_notation(str(error.value)) and not invalid.steps
 
 
 def test_pooling_example_uses_the_pooling_layer():
@@ -225,7 +229,7 @@ def test_output_size_calculator_shows_the_library_answer_and_error():
     bad = explorer.frame("axis", (7, 3, 0, 3))
     with pytest.raises(ValueError) as error:
         conv_output_size(7, 3, 3, 0, axis=explorer.AXIS)
-    assert bad.error and str(error.value) in bad.message
+    assert bad.error and explorers.book_notation(str(error.value)) in bad.message
     # The static table: one entry per (size, filter, pad, stride), shared by both axes.
     data = static_data(explorer)
     controls = {c.name: c for c in explorer.controls}
@@ -268,3 +272,192 @@ def test_live_widget_recomputes_on_change():
     assert "output (1, 1)" in view.value
     bundle = explorer._repr_mimebundle_()
     assert {"text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+
+
+def test_explorer_messages_use_the_book_notation():
+    """The library writes 2*0 and 7 - 3; the explorers show 2·0 and 7 − 3, as the book does."""
+    with pytest.raises(ValueError) as error:
+        conv_output_size(7, 3, 3, 0)
+    assert "2*0" in str(error.value)  # the library's own message, for contrast
+    message = explorers.OutputSizeExplorer().frame("axis", (7, 3, 0, 3)).message
+    assert "2·0" in message and "2*0" not in message and " - " not in message
+    frame = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(X, W)}, pads=(0,), strides=(2,)).frame(
+        "frames", ("ex", 0, 2))
+    assert frame.error and "*" not in frame.message and "2·0" in frame.message
+    assert explorers.book_notation("(H + 2P - FH) = (4 + 2*1 - 3)") == "(H + 2P − FH) = (4 + 2·1 − 3)"
+
+
+# --------------------------------------------------------------------------------------------
+# What a student reads: visible cells, errors, paths, links
+
+CODE_CELL = re.compile(r"^```\{code-cell\} ipython3\n(.*?)^```\n", re.S | re.M)
+# The book's plumbing, which belongs in hidden cells (see book/appendix_authors.md).
+PLUMBING = re.compile(r"\bglue\(|from myst_nb import|^import figures|^%matplotlib|from IPython\.display import Markdown",
+                      re.M)
+
+
+def visible_cells(text):
+    """(line, code) of the code cells of a page that the reader sees: not removed, input kept."""
+    for match in CODE_CELL.finditer(text):
+        body = match.group(1)
+        header = body.split("\n---\n", 1)[0] if body.startswith("---\n") else "\n".join(
+            line for line in body.splitlines() if line.startswith(":"))
+        if re.search(r"remove-cell|remove-input", header):
+            continue
+        yield text[: match.start()].count("\n") + 1, body
+
+
+def plumbing_in_visible_cells(text):
+    return [f"line {line}: {hit.group(0)!r}" for line, code in visible_cells(text) for hit in PLUMBING.finditer(code)]
+
+
+def test_visible_code_cells_hold_no_build_plumbing():
+    """Every code cell a reader sees is code a student would type: glue() calls, the figure
+    module and the other plumbing are in hidden cells."""
+    found = {}
+    for page in sorted((REPO / "book").glob("*.md")):
+        if page.name == "appendix_instructors.md":  # the instructors' guide shows the grader's own code
+            continue
+        problems = plumbing_in_visible_cells(page.read_text(encoding="utf-8"))
+        if problems:
+            found[page.name] = problems
+    assert not found, f"build plumbing in visible cells: {found}"
+
+
+def test_plumbing_check_finds_a_visible_glue():
+    page = "```{code-cell} ipython3\nx = 1\nglue('x', x, display=False)\n```\n" \
+           "```{code-cell} ipython3\n:tags: [remove-cell]\nglue('y', 2, display=False)\n```\n"
+    assert plumbing_in_visible_cells(page) == ["line 1: 'glue('"]
+
+
+def test_absolute_paths_are_recognised():
+    folders = bookext.machine_paths("/home/ada/course")
+    frame = "\x1b[36mFile \x1b[39m\x1b[32m/srv/build/lib/scratchcnn/networks.py:145\x1b[39m, in load_params"
+    assert bookext.absolute_paths(frame, folders) == ["/srv/build/lib/scratchcnn/networks.py"]
+    assert bookext.absolute_paths('  File "/opt/x/util.py", line 3, in f', folders) == ["/opt/x/util.py"]
+    assert bookext.absolute_paths("saved to /home/ada/course/book/_generated/p.npz", folders) == [
+        "/home/ada/course/book/_generated/p.npz"]
+    for harmless in ["saved to _generated/p.npz", "the student's home lies in grading/tmp/",
+                     "see https://example.org/tmp/page", "ratio 1/2, (N, C*H*W)"]:
+        assert bookext.absolute_paths(harmless, folders) == [], harmless
+
+
+def test_the_build_fails_on_an_absolute_path_in_an_output(tmp_path, caplog):
+    """check_output_paths warns (a build error under -W) for a traceback naming a file of the
+    build machine, in any output of an executed page."""
+    executed = tmp_path / "jupyter_execute"
+    (executed / "book").mkdir(parents=True)
+    traceback = [f"File {tmp_path}/lib/scratchcnn/networks.py:145, in load_params", "ValueError: bad"]
+    notebook = {"cells": [
+        {"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stdout", "text": "fine\n"}]},
+        {"cell_type": "code", "outputs": [{"output_type": "error", "ename": "ValueError", "evalue": "bad",
+                                           "traceback": traceback}]},
+    ]}
+    (executed / "book" / "ch99.ipynb").write_text(json.dumps(notebook))
+    app = SimpleNamespace(
+        confdir=str(tmp_path), outdir=str(tmp_path / "html"),
+        env=SimpleNamespace(found_docs={"book/ch99"}, mystnb_config=SimpleNamespace(output_folder=str(executed))),
+    )
+    with caplog.at_level("WARNING"):
+        bookext.check_output_paths(app, None)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "code cell 2" in warnings[0] and "networks.py" in warnings[0]
+
+
+def test_no_page_shows_a_path_of_the_build_machine(book_build):
+    folders = bookext.machine_paths(REPO)
+    found = {}
+    for name in pages():
+        soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article") or soup
+        paths = bookext.absolute_paths(article.get_text(" "), folders)
+        if paths:
+            found[name] = paths
+    assert not found, f"absolute paths on the pages: {found}"
+
+
+def test_error_outputs_show_the_message_not_the_frames(book_build):
+    """The chapters' deliberate errors are shown as a message, without traceback frames."""
+    for page, message in [("book/ch04_stride_output_size.html", "output size OH is not an integer"),
+                          ("book/ch10_training.html", "this network expects")]:
+        soup = BeautifulSoup((HTML / page).read_text(encoding="utf-8"), "html.parser")
+        errors = [div.get_text() for div in soup.select("div.cell_output .traceback")]
+        assert any(message in text for text in errors), f"{page}: no error output with {message!r}"
+        assert not any("File " in text or "Traceback" in text for text in errors), f"{page}: a full traceback"
+
+
+def test_exercise_links_point_into_the_published_site(book_build):
+    """The exercise links are relative links to the notebooks that `autograder publish` copies
+    next to the book, with the download attribute; nothing links to the placeholder repository."""
+    links = 0
+    for name in pages():
+        soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a.exercise-link"):
+            href = link["href"]
+            assert href.startswith("../exercises/") and href.endswith(".ipynb"), (name, href)
+            assert link.has_attr("download"), (name, href)
+            # The published site is the book with exercises/ at its root (autograder/publish.py).
+            target = (HTML / name).parent / href
+            assert (REPO / target.resolve().relative_to(HTML.resolve())).is_file(), (name, href)
+            links += 1
+        placeholder = [a["href"] for a in soup.find_all("a", href=True) if bookext.PLACEHOLDER_REPOSITORY in a["href"]]
+        assert not placeholder, f"{name} links to the placeholder repository: {placeholder}"
+    assert links >= len(bookext.ASSIGNMENTS)
+
+
+def test_the_build_says_once_that_the_repository_is_a_placeholder(book_build):
+    _, log = book_build
+    notices = [line for line in log.splitlines() if "is the placeholder" in line]
+    assert len(notices) == 1, notices
+
+
+def test_students_guide_links_every_exercise_into_the_site(book_build):
+    soup = BeautifulSoup((HTML / "book/appendix_students.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = {a["href"] for a in soup.find_all("a", href=True) if a.has_attr("download")}
+    assert {f"../exercises/{n}/{n}.ipynb" for n in bookext.ASSIGNMENTS} <= hrefs
+
+
+# --------------------------------------------------------------------------------------------
+# A phone screen
+
+PHONE = {"width": 390, "height": 844}
+BAD_EXPLORER_STYLE = "<style>.sx-grid { padding: 24px 0 !important; } .sx-grids { row-gap: 2em !important; }</style>"
+
+
+def test_explorers_fit_a_phone_screen(book_build, browser):
+    """On a 390-pixel-wide screen the explorers' grids wrap without a large gap, and no output
+    or explorer cuts its text."""
+    problems = {}
+    with serve(HTML) as base_url:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        for name in pages():
+            if 'class="sx"' not in (HTML / name).read_text(encoding="utf-8"):
+                continue
+            page.goto(base_url + name, wait_until="load")
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.sx')).every(e => e.dataset.ready === '1')")
+            found = explorer_gaps(page) + cut_text(page)
+            if found:
+                problems[name] = found
+        context.close()
+    assert not problems, problems
+
+
+def test_phone_check_catches_a_gap(browser, tmp_path):
+    """The gap check is not vacuous: an explorer with the theme's old figure padding fails it."""
+    # Padding 2 makes the input 8 x 8: on a phone, the output wraps onto a second line.
+    explorer = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(X, W)}, pads=(2,), strides=(1,))
+    for name, extra in [("good.html", ""), ("bad.html", BAD_EXPLORER_STYLE)]:
+        (tmp_path / name).write_text(f"<!DOCTYPE html><html><body><article>{explorer.static_html()}{extra}"
+                                     "</article></body></html>", encoding="utf-8")
+    with serve(tmp_path) as base_url:
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        found = {}
+        for name in ("good.html", "bad.html"):
+            page.goto(base_url + name, wait_until="load")
+            page.wait_for_function("() => document.querySelector('.sx').dataset.ready === '1'")
+            found[name] = explorer_gaps(page)
+        context.close()
+    assert found["good.html"] == [] and found["bad.html"], found

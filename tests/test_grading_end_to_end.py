@@ -38,13 +38,13 @@ SUBMISSIONS = {
 }
 HAL_STATUS = "manual: answer cell 'conv_forward' not found in the submission (nbgrader metadata deleted?)"
 EXPECTED_CSV = """\
-student_id,assignment,score,max_score,status
-ada,toyConv,10,10,graded
-ben,toyConv,0,10,graded
-cy,toyConv,4,10,graded
-dee,toyConv,5,10,graded
-eve,toyConv,0,10,missing
-hal,toyConv,10,10,{HAL_STATUS}
+student_id,assignment,score,max_score,status,raw_score,late_penalty,final_score
+ada,toyConv,10,10,graded,10,0,10
+ben,toyConv,0,10,graded,0,0,0
+cy,toyConv,4,10,graded,4,0,4
+dee,toyConv,5,10,graded,5,0,5
+eve,toyConv,0,10,missing,0,0,0
+hal,toyConv,10,10,{HAL_STATUS},10,0,10
 """.format(HAL_STATUS=HAL_STATUS)
 
 
@@ -184,3 +184,43 @@ def test_a_killed_run_resumes_and_ends_with_the_same_scores(tmp_path):
     }
     for student, mtime in finished.items():  # reused, not graded again
         assert (workdir.results / "toyConv" / f"{student}.json").stat().st_mtime_ns == mtime
+
+
+def _zip_of(folder, submissions):
+    """A zip holding {entry name: fixture case name or raw text}."""
+    by_name = {case.name: case for case in cases("toyConv")}
+    archive = folder / f"class-{len(list(folder.glob('class-*.zip')))}.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, what in submissions.items():
+            zipped.writestr(name, json.dumps(build(by_name[what])[0]) if what in by_name else what)
+    return archive
+
+
+def test_an_invalid_resubmission_replaces_the_old_score(tmp_path):
+    workdir = Workdir(tmp_path / "workdir")
+    collect("toyConv", _zip_of(tmp_path, {"ada/toyConv.ipynb": "full", "bo/toyConv.ipynb": "full"}), workdir)
+    grade("toyConv", workdir, progress=False, **SANDBOX)
+    assert [row[2] for row in rows(workdir)] == ["10", "10"]
+    collect("toyConv", _zip_of(tmp_path, {"ada/toyConv.ipynb": '{"nbformat": 4, "cells": ['}), workdir)
+    grade("toyConv", workdir, progress=False, **SANDBOX)
+    table = {row[0]: (row[2], row[4]) for row in rows(workdir)}
+    assert table["ada"] == ("0", "error: the notebook is not valid JSON (Expecting value at line 1)")
+    assert table["bo"] == ("10", "graded")
+    history = list((workdir.results / "toyConv" / "history").glob("ada-*.json"))
+    assert [json.loads(path.read_text())["score"] for path in history] == [10.0]  # the old result is kept
+
+
+@pytest.mark.skipif(not bwrap_path(), reason="needs bubblewrap with user namespaces")
+def test_grading_as_an_unprivileged_user_works_and_leaves_nothing_behind(tmp_path):
+    """As root, the test drops to an unprivileged user (a user namespace without capabilities
+    over the machine's files): scratch folders a student made read-only must still go."""
+    prefix = ["unshare", "--user", "--map-user=1000", "--map-group=1000"] if os.getuid() == 0 else []
+    workdir = tmp_path / "workdir"
+    archive = _zip_of(tmp_path, {"ada/toyConv.ipynb": "full", "bomb/toyConv.ipynb": "disk_bomb"})
+    environment = dict(os.environ, PYTHONPATH=str(REPO_ROOT))
+    for command in (["collect", "toyConv", str(archive)], ["grade", "toyConv", "--jobs", "2"], ["export", str(tmp_path / "g.csv")]):
+        run = subprocess.run(prefix + [sys.executable, "-m", "autograder", "--workdir", str(workdir), *command],
+                             cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "g.csv").read_text().splitlines()[1:] == ["ada,toyConv,10,10,graded,10,0,10", "bomb,toyConv,10,10,graded,10,0,10"]
+    assert list((workdir / "tmp").iterdir()) == []  # no scratch folder left, whatever the student did

@@ -8,7 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from conftest import FLOAT_DTYPES, assert_gradients_ok, assert_layer_matches_torch, assert_matches, layer_gradient_errors, tensor
-from scratchcnn.layers import Affine, BatchNormalization, Convolution, Dropout, Pooling, Relu, Sigmoid, SoftmaxWithLoss
+from scratchcnn.layers import Affine, BatchNormalization, Convolution, Dropout, Pooling, Relu, Sigmoid, SoftmaxWithLoss, first_real_cell
+from scratchcnn.util import col2im, im2col
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -508,3 +509,96 @@ def test_backward_before_forward(layer):
     """backward without a forward pass is a usage error, reported as such."""
     with pytest.raises(RuntimeError, match=r"backward called before forward"):
         layer.backward(np.ones((1, 1)))
+
+
+# --- Padded max pooling: the padding never wins (issue 14) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "x",
+    [
+        pytest.param(np.zeros((1, 1, 4, 4), np.uint8), id="black-uint8"),
+        pytest.param(np.full((2, 2, 6, 4), -np.inf), id="minus-inf"),
+        pytest.param(np.full((1, 2, 4, 6), np.iinfo(np.int16).min, np.int16), id="int16-min"),
+    ],
+)
+@pytest.mark.parametrize("pool_h, pool_w, stride, pad", [(3, 3, 1, 1), (2, 2, 2, 1), (4, 3, 1, 1), (2, 2, 1, 1)])
+def test_padded_max_pooling_never_lets_the_padding_win(x, pool_h, pool_w, stride, pad):
+    """When a window's real maximum equals the padding's value (the dtype's lowest), the
+    gradient still goes to a real cell, the first one, like PyTorch: no unit of it is lost."""
+    H, W = x.shape[2:]
+    if (H + 2 * pad - pool_h) % stride or (W + 2 * pad - pool_w) % stride:
+        pytest.skip("not a whole number of windows")
+    layer = Pooling(pool_h, pool_w, stride=stride, pad=pad)
+    out = layer.forward(x)
+    dout = np.ones(out.shape)
+    dx = layer.backward(dout)
+    assert dx.sum() == dout.sum()  # every unit of gradient reaches a real cell
+    # PyTorch, on the same values as float64 (it pools no uint8 with gradients).
+    xt = tensor(x.astype(np.float64))
+    F.max_pool2d(xt, (pool_h, pool_w), stride=stride, padding=pad).backward(torch.ones(out.shape, dtype=torch.float64))
+    np.testing.assert_array_equal(dx, xt.grad.numpy())
+    np.testing.assert_array_equal(out, x.max() * np.ones(out.shape))
+
+
+def test_black_image_keeps_all_sixteen_units_of_gradient():
+    """The issue's example: 3x3 windows, stride 1, pad 1 on a black 4x4 uint8 image."""
+    layer = Pooling(3, 3, stride=1, pad=1)
+    layer.forward(np.zeros((1, 1, 4, 4), np.uint8))
+    dx = layer.backward(np.ones((1, 1, 4, 4)))
+    assert dx.sum() == 16
+    # The first real cell of each window: (0, 0) for the four top-left windows, and so on.
+    np.testing.assert_array_equal(dx[0, 0], [[4, 2, 2, 0], [2, 1, 1, 0], [2, 1, 1, 0], [0, 0, 0, 0]])
+
+
+def test_first_real_cell():
+    """Window numbers, row by row, of the first cell inside the image."""
+    # 4x4 image, 3x3 windows, stride 1, pad 1: the top row and left column of windows start in the padding.
+    np.testing.assert_array_equal(first_real_cell(4, 4, 3, 3, 1, 1), [[4, 3, 3, 3], [1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]])
+    assert not first_real_cell(6, 6, 2, 2, 2, 0).any()
+
+
+def test_max_pooling_keeps_only_a_small_record(rng):
+    """Max pooling keeps arg_max (one byte per window) for backward, not its input."""
+    x = rng.standard_normal((4, 3, 8, 8)).astype(np.float32)
+    layer = Pooling(2, 2)
+    layer.forward(x)
+    kept = [value for value in vars(layer).values() if isinstance(value, np.ndarray)]
+    assert [a.dtype for a in kept] == [np.int8] and sum(a.nbytes for a in kept) == x.size // 4
+
+
+# --- Convolution: the library's image-by-image products are the book's method ------------------
+
+
+@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, stride, pad", CONV_CASES[::4], ids=CONV_IDS[::4])
+def test_convolution_equals_the_book_method(rng, N, C, H, W, FN, FH, FW, stride, pad):
+    """out, dx, dW and db equal the book's code (one product with col, col2im) in float64."""
+    x = rng.standard_normal((N, C, H, W))
+    weights, b = rng.standard_normal((FN, C, FH, FW)), rng.standard_normal(FN)
+    layer = Convolution(weights, b, stride=stride, pad=pad)
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+
+    col = im2col(x, FH, FW, stride, pad)
+    col_W = weights.reshape(FN, -1).T
+    OH, OW = out.shape[2:]
+    book_out = (col @ col_W + b).reshape(N, OH, OW, FN).transpose(0, 3, 1, 2)
+    dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+    np.testing.assert_allclose(out, book_out, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.db, np.sum(dout2, axis=0), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer.dW, (col.T @ dout2).T.reshape(FN, C, FH, FW), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(dx, col2im(dout2 @ col_W.T, x.shape, FH, FW, stride, pad), rtol=1e-12, atol=1e-12)
+    # The matrices the book reads off the layer are still there, computed when read.
+    np.testing.assert_array_equal(layer.col, col)
+    np.testing.assert_array_equal(layer.col_W, col_W)
+
+
+def test_convolution_caches_its_input_not_col(rng):
+    """Between forward and backward the layer holds x (a reference), not im2col's matrix."""
+    x = rng.standard_normal((2, 3, 8, 8)).astype(np.float32)
+    layer = Convolution(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), np.zeros(4, np.float32), pad=1)
+    assert layer.col is None
+    layer.forward(x)
+    assert layer.x is x
+    assert not any(isinstance(v, np.ndarray) and v.size >= 2 * x.size for v in vars(layer).values())

@@ -8,7 +8,7 @@ import pytest
 from conftest import assert_gradients_ok
 from scratchcnn.functions import cross_entropy_error, softmax
 from scratchcnn.gradient import gradient_check, relative_error
-from scratchcnn.layers import Convolution, Dropout, SoftmaxWithLoss
+from scratchcnn.layers import BatchNormalization, Convolution, Dropout, SoftmaxWithLoss
 from scratchcnn.networks import DeepConvNet, SimpleConvNet
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -302,3 +302,42 @@ def test_first_layer_skips_the_input_gradient(rng, monkeypatch):
     monkeypatch.setattr(Convolution, "backward", spy)
     network.gradient(*images(rng, 2))
     assert calls == [False]
+
+
+def test_np_random_seed_repeats_dropout_masks(rng):
+    """DeepConvNet built after np.random.seed: the same weights and the same dropout masks,
+    so the same gradients, bit for bit."""
+    x, t = images(rng, 3)
+
+    def gradients():
+        np.random.seed(11)
+        network = DeepConvNet(dtype=np.float64)
+        return network.gradient(x, t)
+
+    first, second = gradients(), gradients()
+    for key in first:
+        np.testing.assert_array_equal(first[key], second[key])
+
+
+def test_predict_passes_train_flg_to_batch_normalization(rng):
+    """Every layer whose forward takes train_flg gets it: BatchNormalization uses the batch
+    statistics when training and its running statistics when predicting."""
+    network = SimpleConvNet(**SMALL, rng=0)
+    norm = BatchNormalization(np.ones(2), np.zeros(2))
+    layers = list(network.layers.items())
+    network.layers.clear()
+    network.layers.update(layers[:1] + [("Norm1", norm)] + layers[1:])
+    x, _ = images(rng, 4, input_dim=(1, 6, 6))
+    network.loss(x, np.array([0, 1, 2, 0]), train_flg=True)
+    assert norm.train_flg is True
+    network.predict(x)
+    assert norm.train_flg is False
+
+
+def test_predict_labels_and_accuracy_agree(rng):
+    """predict_labels is the argmax of predict, batch by batch; accuracy counts its hits."""
+    network = SimpleConvNet(**SMALL, rng=0)
+    x, _ = images(rng, 7, input_dim=(1, 6, 6))
+    labels = network.predict_labels(x, batch_size=3)
+    np.testing.assert_array_equal(labels, np.argmax(network.predict(x), axis=1))
+    assert network.accuracy(x, labels, batch_size=3) == 1.0

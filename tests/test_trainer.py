@@ -197,3 +197,34 @@ def test_learns_real_digits():
     assert trainer.train() > 0.5
     losses = trainer.train_loss_list
     assert np.mean(losses[-3:]) < np.mean(losses[:3])
+
+
+def test_np_random_seed_repeats_a_whole_run(data):
+    """Without any rng argument, np.random.seed(k) before building and training repeats the
+    run bit for bit: initial weights, batch order, losses and final weights."""
+
+    def run(seed):
+        np.random.seed(seed)
+        conv_param = {"filter_num": 4, "filter_size": 3}
+        network = SimpleConvNet(input_dim=(1, 8, 8), conv_param=conv_param, hidden_size=16, output_size=4, weight_init_std=0.1)
+        initial = {key: value.copy() for key, value in network.params.items()}
+        trainer = Trainer(network, *data, epochs=2, mini_batch_size=20, optimizer_param={"lr": 0.01}, verbose=False)
+        trainer.train()
+        return initial, trainer.train_loss_list, network.params
+
+    first, second, other = run(7), run(7), run(8)
+    for key in first[0]:
+        np.testing.assert_array_equal(first[0][key], second[0][key])
+        np.testing.assert_array_equal(first[2][key], second[2][key])
+    assert first[1] == second[1]
+    assert not np.array_equal(first[0]["W1"], other[0]["W1"])
+
+
+def test_an_explicit_rng_ignores_the_global_state(data):
+    """rng=0 gives the same network and batches whatever np.random's state."""
+    np.random.seed(1)
+    a = make_trainer(data)
+    np.random.seed(2)
+    b = make_trainer(data)
+    np.testing.assert_array_equal(a.network.params["W1"], b.network.params["W1"])
+    np.testing.assert_array_equal(a.rng.permutation(10), b.rng.permutation(10))

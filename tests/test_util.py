@@ -3,7 +3,18 @@
 import numpy as np
 import pytest
 
-from scratchcnn.util import check_images, col2im, conv_output_size, fold_windows, im2col, pad_images, sliding_windows
+from scratchcnn.util import (
+    check_images,
+    col2im,
+    col2im_by_image,
+    col_by_image,
+    conv_output_size,
+    fold_disjoint_windows,
+    fold_windows,
+    im2col,
+    pad_images,
+    sliding_windows,
+)
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -240,3 +251,63 @@ def test_col2im_adds_overlapping_copies(rng):
     coverage = np.array([[1, 2, 2, 1], [2, 4, 4, 2], [2, 4, 4, 2], [1, 2, 2, 1]])
     np.testing.assert_allclose(col2im(im2col(x, 3, 3), x.shape, 3, 3), x * coverage)
     np.testing.assert_array_equal(col2im(im2col(x, 2, 2, stride=2), x.shape, 2, 2, stride=2), x)
+
+
+# --- The faster paths, each against the plain one ----------------------------------------------
+
+
+@pytest.mark.parametrize("N, C, H, W, FH, FW, stride, pad", WINDOW_CASES, ids=WINDOW_IDS)
+def test_col_by_image_cuts_col_into_transposed_image_blocks(rng, N, C, H, W, FH, FW, stride, pad):
+    """Block n of col_by_image(col, N) is image n's rows of col, transposed; a view of
+    im2col's (column by column) matrix, and a correct copy of a row-by-row one."""
+    x = rng.standard_normal((N, C, H, W))
+    col = im2col(x, FH, FW, stride, pad)
+    blocks = col_by_image(col, N)
+    P = col.shape[0] // N
+    assert blocks.shape == (N, col.shape[1], P)
+    assert np.shares_memory(blocks, col)
+    for n in range(N):
+        np.testing.assert_array_equal(blocks[n], col[n * P : (n + 1) * P].T)
+    np.testing.assert_array_equal(col_by_image(np.ascontiguousarray(col), N), blocks)
+
+
+@pytest.mark.parametrize("N, C, H, W, FH, FW, stride, pad", WINDOW_CASES, ids=WINDOW_IDS)
+def test_col2im_by_image_equals_col2im(rng, N, C, H, W, FH, FW, stride, pad):
+    """Folding per-image blocks gives exactly what col2im gives for the same matrix."""
+    x_shape = (N, C, H, W)
+    OH, OW = conv_output_size(H, FH, stride, pad), conv_output_size(W, FW, stride, pad, axis="W")
+    col = rng.standard_normal((N * OH * OW, C * FH * FW))
+    blocks = col.reshape(N, OH * OW, -1).transpose(0, 2, 1)
+    np.testing.assert_allclose(
+        col2im_by_image(blocks, x_shape, FH, FW, stride, pad), col2im(col, x_shape, FH, FW, stride, pad), rtol=1e-14, atol=1e-14
+    )
+    with pytest.raises(ValueError, match="dcol has shape"):
+        col2im_by_image(blocks[:, 1:], x_shape, FH, FW, stride, pad)
+
+
+@pytest.mark.parametrize(
+    "N, C, H, W, FH, FW, stride, pad",
+    [case for case in WINDOW_CASES if case[6] >= max(case[4], case[5])] + [(2, 3, 8, 8, 2, 2, 2, 0), (1, 2, 9, 9, 3, 3, 3, 0)],
+)
+def test_fold_disjoint_windows_equals_fold_windows(rng, N, C, H, W, FH, FW, stride, pad):
+    """For windows that do not overlap, writing each cell equals adding it (gaps and padding stay 0)."""
+    OH, OW = conv_output_size(H, FH, stride, pad), conv_output_size(W, FW, stride, pad, axis="W")
+    G = rng.standard_normal((N, C, OH, OW, FH, FW)).astype(np.float32)
+    expected = fold_windows(lambda i, j: G[..., i, j], (N, C, H, W), FH, FW, stride, pad, like=G)
+    actual = fold_disjoint_windows(lambda i, j: G[..., i, j], (N, C, H, W), FH, FW, stride, pad, np.float32)
+    assert actual.dtype == np.float32
+    np.testing.assert_array_equal(actual, expected)
+
+
+def test_fold_disjoint_windows_refuses_overlapping_windows():
+    with pytest.raises(ValueError, match="overlap"):
+        fold_disjoint_windows(lambda i, j: 0, (1, 1, 4, 4), 2, 2, 1, 0, np.float64)
+
+
+def test_pad_images_keeps_the_dtype_and_equals_np_pad(rng):
+    """The frame-then-copy padding is np.pad's, value and dtype included."""
+    x = rng.integers(0, 255, (2, 3, 4, 5)).astype(np.uint8)
+    expected = np.pad(x, [(0, 0), (0, 0), (1, 1), (1, 1)], constant_values=7)
+    padded = pad_images(x, 1, value=7)
+    assert padded.dtype == np.uint8
+    np.testing.assert_array_equal(padded, expected)

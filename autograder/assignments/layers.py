@@ -6,17 +6,15 @@ use, compared with ``scratchcnn.layers``:
 * ``conv_forward`` / ``pool_forward``: the output;
 * ``conv_backward`` / ``pool_backward``: the gradients after TWO forward passes on different
   batches (backward must differentiate the last one: what the layer caches must be the last
-  forward's), plus gradient checks along random directions against central differences of
-  the student's own forward pass (of x, and for the convolution of W too).
+  forward's), against the reference's analytic gradients.
 
 Pooling is checked in both modes, with the library's padding rules: padding never wins a
 maximum (one max case has only negative inputs, where zero padding would win), and average
 pooling divides by the whole window, padded cells included.
 """
 
-from scratchcnn.util import conv_output_size
+from ..probes import Case, Forbidden, Probe, Spec
 
-from ..probes import Case, Forbidden, Probe, Spec, central_outputs, directional_check
 # The convolution's cases and reference answers are toyConv's, on other settings.
 from . import toyconv
 from .toyconv import reference_backward as reference_conv_backward
@@ -37,54 +35,35 @@ POOL_SETTINGS = [
     ((2, 2, 6, 6), 2, 2, None, 0, "avg", False),
     ((2, 2, 5, 6), 3, 2, 1, 1, "avg", False),
 ]
-H_CONV = 1e-4  # step of the central differences (the convolution is linear: any step works)
-# Far smaller than the gaps between random normal values, so that no window's maximum
-# changes place between x - h v and x + h v.
-H_POOL = 1e-6
 
 
 def make_conv_cases(rng):
-    """toyConv's cases on other settings, plus a batch forwarded before x and a direction for W."""
+    """toyConv's cases on other settings, plus a batch forwarded before x (a stale cache fails)."""
     for case in toyconv.make_cases(rng, CONV_SETTINGS):
         N, *rest = case.x.shape
-        case.inputs.update(earlier_x=rng.standard_normal((N + 1, *rest)), W_direction=rng.standard_normal(case.W.shape))
+        case.inputs.update(earlier_x=rng.standard_normal((N + 1, *rest)))
         yield case
 
 
-def _conv_out(functions, case, x, W=None):
-    layer = functions["Convolution"](case.W.copy() if W is None else W, case.b.copy(), stride=case.stride, pad=case.pad)
-    return layer.forward(x)
+def _conv_layer(functions, case):
+    return functions["Convolution"](case.W.copy(), case.b.copy(), stride=case.stride, pad=case.pad)
 
 
 def call_conv_forward(functions, case):
-    return {"out": _conv_out(functions, case, case.x.copy())}
+    return {"out": _conv_layer(functions, case).forward(case.x.copy())}
 
 
 def call_conv_backward(functions, case):
-    layer = functions["Convolution"](case.W.copy(), case.b.copy(), stride=case.stride, pad=case.pad)
+    layer = _conv_layer(functions, case)
     layer.forward(case.earlier_x.copy())
     layer.forward(case.x.copy())
     dx = layer.backward(case.dout.copy())
-    W_plus, W_minus = case.W + H_CONV * case.W_direction, case.W - H_CONV * case.W_direction
-    return {
-        "dx": dx,
-        "dW": layer.dW,
-        "db": layer.db,
-        **central_outputs(lambda x: _conv_out(functions, case, x), case, H_CONV),
-        "out_W_plus": _conv_out(functions, case, case.x.copy(), W_plus),
-        "out_W_minus": _conv_out(functions, case, case.x.copy(), W_minus),
-    }
-
-
-def check_conv_gradients(case, values):
-    return directional_check(
-        "dx", case.dout, values["out_plus"], values["out_minus"], H_CONV, values["dx"], case.direction
-    ) or directional_check(
-        "dW", case.dout, values["out_W_plus"], values["out_W_minus"], H_CONV, values["dW"], case.W_direction
-    )
+    return {"dx": dx, "dW": layer.dW, "db": layer.db}
 
 
 def make_pool_cases(rng):
+    from scratchcnn.util import conv_output_size  # the grader's side only
+
     for x_shape, pool_h, pool_w, stride, pad, mode, negative in POOL_SETTINGS:
         N, C, height, width = x_shape
         step = pool_h if stride is None else stride
@@ -106,7 +85,6 @@ def make_pool_cases(rng):
                 pad=pad,
                 mode=mode,
                 dout=rng.standard_normal((N, C, OH, OW)),
-                direction=rng.standard_normal(x_shape),
             ),
         )
 
@@ -127,7 +105,7 @@ def call_pool_backward(functions, case):
     layer.forward(case.earlier_x.copy())
     layer.forward(case.x.copy())
     dx = layer.backward(case.dout.copy())
-    return {"dx": dx, **central_outputs(lambda x: _pool_layer(functions, case).forward(x), case, H_POOL)}
+    return {"dx": dx}
 
 
 def _reference_pool(case):
@@ -146,21 +124,18 @@ def reference_pool_backward(case):
     return {"dx": layer.backward(case.dout)}
 
 
-def check_pool_gradient(case, values):
-    return directional_check("dx", case.dout, values["out_plus"], values["out_minus"], H_POOL, values["dx"], case.direction)
-
-
 CONV_TESTS = ("test_conv_forward_lecture", "test_conv_forward_hidden", "test_conv_backward")
 POOL_TESTS = ("test_pool_forward_lecture", "test_pool_forward_hidden", "test_pool_backward")
 
 SPEC = Spec(
     name="layers",
     memory_limit=2**30,  # the largest array of the notebook has a few thousand entries
+    library=("util", "gradient"),
     probes=[
         Probe("conv_forward", make_conv_cases, call_conv_forward, reference_conv_forward),
-        Probe("conv_backward", make_conv_cases, call_conv_backward, reference_conv_backward, extra=check_conv_gradients),
+        Probe("conv_backward", make_conv_cases, call_conv_backward, reference_conv_backward),
         Probe("pool_forward", make_pool_cases, call_pool_forward, reference_pool_forward),
-        Probe("pool_backward", make_pool_cases, call_pool_backward, reference_pool_backward, extra=check_pool_gradient),
+        Probe("pool_backward", make_pool_cases, call_pool_backward, reference_pool_backward),
     ],
     forbidden=[
         Forbidden(

@@ -1,18 +1,29 @@
-"""Sphinx extension of the course book: exercise links and the offline-site check.
+"""Sphinx extension of the course book: exercise links and the checks that keep the site sound.
 
-Loaded by ``_config.yml`` (``sphinx.local_extensions``). Five jobs:
+Loaded by ``_config.yml`` (``sphinx.local_extensions``). Its jobs:
 
 * The execution cache follows the code the pages import. Jupyter-cache only looks at a page's
   own cells, so after a change in the library (lib/scratchcnn) or in the book's helper modules
   (book/*.py, *.js, *.css) it would keep serving outputs computed by the old code, and Sphinx
   would not even re-read the unchanged pages. A fingerprint of those files is kept beside the
   cache; when it changes, the cache is emptied and every page is read, and so run, again.
+  The appendices also read the grader (autograder/) and the released notebooks (exercises/);
+  they are executed afresh whenever they are read, so a change there only makes Sphinx re-read
+  the pages that import the grader, not run every chapter again.
 
-* The ``{exercise}`NAME``` role links a chapter to its exercise notebook,
-  ``exercises/NAME/NAME.ipynb``, in the repository named once in ``_config.yml``
-  (``repository.url`` and ``repository.branch``): one link to view it, one to download it.
-  The build warns (and so fails, with ``-W``) when that notebook does not exist in the
-  checkout, so a renamed or missing exercise cannot leave a dead link on the site.
+* The ``{exercise}`NAME``` role links a chapter to its exercise notebook. ``python -m
+  autograder publish`` puts ``exercises/NAME/NAME.ipynb`` next to the book in the published
+  site, so the link is a relative one into the site itself (``../exercises/NAME/NAME.ipynb``
+  from a page in book/): the site needs no public repository. The build warns (and so fails,
+  with ``-W``) when that notebook does not exist in the checkout, so a renamed or missing
+  exercise cannot leave a dead link on the site.
+* While ``repository.url`` in ``_config.yml`` is the placeholder, the repository button and
+  the launch buttons (Binder, JupyterHub), which can only point at a real repository, are left
+  out, and the build prints one notice saying so (on the log, not as a Sphinx warning, so that
+  ``-W`` still builds).
+* No output of any page may show an absolute path of the build machine (a traceback's
+  ``File /home/.../lib/scratchcnn/networks.py:145`` publishes the instructor's file system):
+  every output of every executed page is searched, and each such path is a warning.
 * After the HTML is written, every page is scanned for resources loaded from another host
   (``<script src>``, ``<link href>``, ``<img src>``, ...). The site must work offline, in a
   classroom without internet, so any such reference is reported as a warning.
@@ -26,7 +37,11 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``). Five jobs:
 """
 
 import hashlib
+import json
+import re
 import shutil
+import sys
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -39,6 +54,11 @@ logger = logging.getLogger(__name__)
 ASSIGNMENTS = ("toyConv", "toyPooling", "im2col", "layers", "convnet")
 
 
+# The repository URL _config.yml ships with. Until an instructor replaces it, nothing on the
+# site may depend on it: no repository button, no launch buttons.
+PLACEHOLDER_REPOSITORY = "https://github.com/scratchcnn/cnn-from-scratch"
+
+
 def repository_links(config, path):
     """(view URL, download URL) of ``path``, a file path relative to the repository root."""
     options = config.html_theme_options
@@ -48,22 +68,154 @@ def repository_links(config, path):
     return f"{url}/blob/{branch}/{path}", f"{url}/raw/{branch}/{path}"
 
 
+def exercise_path(assignment):
+    """Where the notebook of ``assignment`` is, in the repository and in the published site."""
+    return f"exercises/{assignment}/{assignment}.ipynb"
+
+
+def site_link(docname, path):
+    """The relative URL from page ``docname`` (e.g. ``book/ch04_stride``) to ``path``, a file
+    at the root of the published site (``python -m autograder publish`` copies exercises/ there,
+    next to the book's index.html)."""
+    return "../" * docname.count("/") + path
+
+
+class exercise_download(nodes.reference):
+    """A link that asks the browser to save the file (``<a download>``) instead of showing it."""
+
+
+def visit_exercise_download(self, node):
+    self.body.append(self.starttag(node, "a", "", href=node["refuri"], download=node["filename"],
+                                   CLASS="reference external exercise-link"))
+
+
+def depart_exercise_download(self, node):
+    self.body.append("</a>")
+
+
+def visit_plain_reference(self, node):
+    """Other builders: an ordinary link."""
+    self.visit_reference(node)
+
+
+def depart_plain_reference(self, node):
+    self.depart_reference(node)
+
+
 def exercise_role(name, rawtext, text, lineno, inliner, options=None, content=None):
-    """``{exercise}`toyConv``` -> "exercise toyConv (download)" linking to the notebook."""
+    """``{exercise}`toyConv``` -> "exercise toyConv (download the notebook)", linking to the
+    notebook inside the published site."""
     env = inliner.document.settings.env
     assignment = text.strip()
     location = (env.docname, lineno)
     if assignment not in ASSIGNMENTS:
         msg = f"unknown exercise {assignment!r}; the exercises are {', '.join(ASSIGNMENTS)}"
         logger.warning(msg, location=location)
-    path = f"exercises/{assignment}/{assignment}.ipynb"
+    path = exercise_path(assignment)
     if not (Path(env.app.confdir) / path).is_file():
         logger.warning(f"exercise notebook {path} does not exist in the repository", location=location)
-    view, download = repository_links(env.config, path)
-    view_node = nodes.reference(rawtext, "", internal=False, refuri=view, classes=["exercise-link"])
-    view_node += nodes.literal(assignment, assignment)
-    download_node = nodes.reference("", "download the notebook", internal=False, refuri=download)
-    return [nodes.Text("exercise "), view_node, nodes.Text(" ("), download_node, nodes.Text(")")], []
+    href = site_link(env.docname, path)
+    link = exercise_download(rawtext, "", internal=False, refuri=href, filename=f"{assignment}.ipynb")
+    link += nodes.literal(assignment, assignment)
+    link += nodes.Text(" (download the notebook)")
+    return [nodes.Text("exercise "), link], []
+
+
+def placeholder_repository(app, config):
+    """While repository.url is the placeholder: no repository or launch buttons, one notice."""
+    options = config.html_theme_options
+    url = (options.get("repository_url") or "").rstrip("/")
+    if url and url != PLACEHOLDER_REPOSITORY:
+        return
+    options["use_repository_button"] = False
+    launch = dict(options.get("launch_buttons") or {})
+    for key in ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url"):
+        launch[key] = ""
+    launch["thebe"] = False
+    options["launch_buttons"] = launch
+    # A notice, not a Sphinx warning: the book must still build with -W.
+    print(
+        f"[bookext] repository.url in _config.yml is the placeholder {PLACEHOLDER_REPOSITORY}: "
+        "the site is built without the repository button and the Binder/JupyterHub launch "
+        "buttons. The exercise links point into the published site and do not need it; set "
+        "repository.url to your public repository to get the buttons.",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# No absolute path of the build machine in any output
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A traceback frame naming a file by its absolute path: IPython's "File /a/b.py:12" and
+# Python's 'File "/a/b.py", line 12' (also C:\ paths).
+_FRAME = re.compile(r"""File\s+"?((?:/|[A-Za-z]:\\)[^\s",:]+)""")
+
+
+def machine_paths(root):
+    """The folders whose absolute path must never appear in a page: the repository, the home
+    folder, the temporary folder and Python's installation. Longest first."""
+    folders = {Path(root), Path(root).resolve(), Path.home(), Path(tempfile.gettempdir()),
+               Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix)}
+    names = {str(folder) for folder in folders}
+    names.discard("/")
+    return sorted(names, key=len, reverse=True)
+
+
+def absolute_paths(text, folders):
+    """Absolute paths of the build machine in ``text`` (an output): any path under one of
+    ``folders``, and any absolute file name of a traceback frame."""
+    text = _ANSI.sub("", text)
+    found = []
+    for folder in folders:
+        for match in re.finditer(r"(?<![\w.~/-])" + re.escape(folder) + r"(?![\w.-])[^\s'\"<>,:)]*", text):
+            found.append(match.group(0))
+    found += [match.group(1) for match in _FRAME.finditer(text)]
+    return list(dict.fromkeys(found))
+
+
+def _output_texts(output):
+    """Every text an output of a notebook cell carries (streams, values, tracebacks, glue)."""
+    if output.get("output_type") == "stream":
+        yield output.get("text", "")
+    elif output.get("output_type") == "error":
+        yield output.get("evalue", "")
+        yield from output.get("traceback", [])
+    for value in (output.get("data") or {}).values():
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            yield from (v for v in value if isinstance(v, str))
+
+
+def check_output_paths(app, exception):
+    """Warn about every absolute path of the build machine in the outputs of the pages."""
+    if exception is not None:
+        return
+    config = getattr(app.env, "mystnb_config", None)
+    if config is None:
+        return
+    executed = Path(app.outdir).parent / config.output_folder
+    if not executed.is_absolute():
+        executed = Path(app.outdir).parent / executed
+    folders = machine_paths(app.confdir)
+    for docname in sorted(app.env.found_docs):
+        notebook = executed.joinpath(*(docname + ".ipynb").split("/"))
+        if not notebook.is_file():
+            continue
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+        for number, cell in enumerate(cells, start=1):
+            for output in cell.get("outputs", []):
+                for text in _output_texts(output):
+                    text = "".join(text) if isinstance(text, list) else text
+                    for path in absolute_paths(text, folders):
+                        logger.warning(
+                            f"an output of code cell {number} shows the build machine's absolute path "
+                            f"{path!r}: print paths relative to the repository, or show the error "
+                            "without its traceback (%xmode Minimal in a hidden cell)",
+                            location=docname,
+                        )
 
 
 # Tag -> attributes through which a browser fetches a resource while showing the page.
@@ -135,19 +287,19 @@ def drop_thebe_assets(app, pagename, templatename, context, doctree):
     context["css_files"][:] = [css for css in context["css_files"] if not is_thebe(css)]
 
 
-# What the pages import, relative to the repository root: a change here changes their outputs.
-# The appendices also read the grader's code and assignment modules, and the released notebooks.
-PAGE_DEPENDENCIES = (
-    "lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css",
-    "autograder/**/*.py", "exercises/*/*.ipynb",
-)  # fmt: skip
+# What the chapters import, relative to the repository root: a change here changes their outputs.
+PAGE_DEPENDENCIES = ("lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css")
+# What the appendices also read: the grader's code and assignment modules, the released
+# notebooks. Those pages are always executed afresh (``execution_mode: force``); a change here
+# only makes Sphinx read them again.
+GRADER_DEPENDENCIES = ("autograder/**/*.py", "exercises/*/*.ipynb")
 FINGERPRINT_FILE = "scratchcnn-book-dependencies.sha256"
 
 
-def dependency_fingerprint(root):
+def dependency_fingerprint(root, patterns=PAGE_DEPENDENCIES):
     """SHA-256 of the names and contents of the files the pages import."""
     digest = hashlib.sha256()
-    files = sorted({path for pattern in PAGE_DEPENDENCIES for path in Path(root).glob(pattern)})
+    files = sorted({path for pattern in patterns for path in Path(root).glob(pattern)})
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -179,8 +331,31 @@ def outdated_pages(app, env, added, changed, removed):
     return []
 
 
+def note_grader_dependencies(app, doctree):
+    """A page that imports the grader is read again whenever the grader or an exercise changes."""
+    env = app.env
+    source = Path(env.doc2path(env.docname))
+    if not re.search(r"^\s*(from|import) autograder\b", source.read_text(encoding="utf-8"), re.M):
+        return
+    root = Path(app.confdir)
+    for pattern in GRADER_DEPENDENCIES:
+        for path in sorted(root.glob(pattern)):
+            env.note_dependency(path.relative_to(app.srcdir).as_posix())
+
+
 def setup(app):
     app.add_role("exercise", exercise_role)
+    app.add_node(
+        exercise_download,
+        html=(visit_exercise_download, depart_exercise_download),
+        latex=(visit_plain_reference, depart_plain_reference),
+        text=(visit_plain_reference, depart_plain_reference),
+        man=(visit_plain_reference, depart_plain_reference),
+        texinfo=(visit_plain_reference, depart_plain_reference),
+    )
+    app.connect("config-inited", placeholder_repository)
+    app.connect("doctree-read", note_grader_dependencies)
+    app.connect("build-finished", check_output_paths)
     # After myst-nb's own builder-inited handler, which sets the cache path.
     app.connect("builder-inited", refresh_execution_cache, priority=900)
     app.connect("env-get-outdated", outdated_pages)

@@ -73,11 +73,6 @@ def load_network(params_file):
     return network, name, record
 
 
-def predict_labels(network, x, batch_size=100):
-    """Predicted class of every image. x: (N, C, H, W) -> (N,) labels, in batches."""
-    return np.concatenate([np.argmax(network.predict(x[i : i + batch_size]), axis=1) for i in range(0, len(x), batch_size)])
-
-
 def save_figure(fig, path):
     """Write a Figure as PNG (creating the folder) and say where."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +132,7 @@ def evaluate(args):
     dataset = args.dataset or record.get("dataset", "mnist5k")
     _, (x_test, t_test) = load_data(dataset, args.mnist_dir)
     start = time.perf_counter()
-    y = predict_labels(network, x_test)
+    y = network.predict_labels(x_test)
     correct = int(np.sum(y == t_test))
     seconds = time.perf_counter() - start
     print(f"test accuracy {correct / len(t_test):.4f} ({correct} of {len(t_test)} {dataset} test digits), {seconds:.1f} s")

@@ -16,7 +16,19 @@ Image batches are (N, C, H, W). Arrays keep their dtype: float32 in, float32 out
 import numpy as np
 
 from .functions import check_targets, log_softmax, nll_loss, sigmoid
-from .util import _check_int, check_images, check_real, col2im, conv_output_size, fold_windows, im2col, sliding_windows
+from .seeding import as_generator
+from .util import (
+    _check_int,
+    check_images,
+    check_real,
+    col2im_by_image,
+    col_by_image,
+    conv_output_size,
+    fold_disjoint_windows,
+    fold_windows,
+    im2col,
+    sliding_windows,
+)
 
 __all__ = [
     "Relu",
@@ -161,14 +173,16 @@ class Dropout:
     during training, so that at test time the layer is simply the identity.
 
     forward(x, train_flg=True), x: any shape. Caches the ``mask`` of kept units.
-    ``rng``: a ``numpy.random.Generator`` (or a seed) to make the masks reproducible.
+    ``rng``: a ``numpy.random.Generator`` or a seed to make the masks reproducible; None
+    seeds it from NumPy's global state, so ``np.random.seed`` repeats them too (see
+    :mod:`scratchcnn.seeding`).
     """
 
     def __init__(self, dropout_ratio=0.5, rng=None):
         if not 0 <= dropout_ratio < 1:
             raise ValueError(f"dropout_ratio must be in [0, 1); got {dropout_ratio}")
         self.dropout_ratio = dropout_ratio
-        self.rng = np.random.default_rng(rng)
+        self.rng = as_generator(rng)
         self.mask = None
         self.scale = 1 / (1 - dropout_ratio)
 
@@ -269,7 +283,21 @@ class Convolution:
 
     With im2col the whole layer is one matrix product:
     ``col: (N*OH*OW, C*FH*FW) @ col_W: (C*FH*FW, FN) -> (N*OH*OW, FN)``.
-    Caches ``x``, ``col`` and ``col_W`` for the backward pass; stores ``dW``, ``db``.
+
+    Two ways in which this layer differs from the book's code (chapters 7 to 9), both for
+    speed and memory, neither changing a single result beyond rounding:
+
+    * The product is taken image by image, ``col_W.T @ (image n's rows of col).T``, which
+      gives each image's (FN, OH*OW) output already in the output's (N, FN, OH, OW) order:
+      no transpose afterwards, and BLAS computes N short, wide products faster than one tall
+      product with FN columns. See :func:`~scratchcnn.util.col_by_image`.
+    * It caches only the input ``x`` for the backward pass, not ``col``: col is about
+      FH*FW/S^2 times larger than x (25 times for SimpleConvNet's 5x5 filters) and im2col is
+      cheap next to the products, so backward recomputes it, as PyTorch does. ``layer.col``
+      and ``layer.col_W`` still give the book's matrices: they are computed when read. (So do
+      not change the input array in place between forward and backward.)
+
+    Stores ``dW`` and ``db`` in backward.
     """
 
     def __init__(self, W, b, stride=1, pad=0):
@@ -282,11 +310,22 @@ class Convolution:
         self.stride = _check_int(stride, "stride", 1)
         self.pad = _check_int(pad, "pad", 0)
         self.x = None
-        self.col = None
-        self.col_W = None
         self.out_shape = None
         self.dW = None
         self.db = None
+
+    @property
+    def col(self):
+        """im2col(x) of the last forward's input: (N*OH*OW, C*FH*FW); None before forward."""
+        if self.x is None:
+            return None
+        _, _, FH, FW = self.W.shape
+        return im2col(self.x, FH, FW, self.stride, self.pad)
+
+    @property
+    def col_W(self):
+        """The filters as columns: (C*FH*FW, FN), one filter per column."""
+        return self.W.reshape(self.W.shape[0], -1).T
 
     def forward(self, x):
         x = check_images(x)
@@ -302,19 +341,22 @@ class Convolution:
 
         col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
         col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN): one filter per column
-        # (N*OH*OW, FN), in a dtype that also holds b: integer images and filters with a
-        # float bias must not fail at the in-place addition below.
-        out = np.matmul(col, col_W, dtype=np.result_type(col, col_W, self.b))
-        out += self.b  # in place: no second (N*OH*OW, FN) array
+        # col @ col_W, image by image: (FN, C*FH*FW) @ (C*FH*FW, OH*OW) for each of the N
+        # images -> (N, FN, OH*OW), the output's own order. The dtype also holds b: integer
+        # images and filters with a float bias must not fail at the in-place addition below.
+        out = np.matmul(col_W.T, col_by_image(col, N), dtype=np.result_type(col, col_W, self.b))
+        out += self.b[:, np.newaxis]  # in place, one bias per filter (row of each image's block)
 
-        self.x, self.col, self.col_W = x, col, col_W
+        self.x = x  # not col: backward recomputes it (see the class docstring)
         self.out_shape = (N, FN, out_h, out_w)
-        # (N*OH*OW, FN) -> (N, OH, OW, FN) -> (N, FN, OH, OW). The transpose only relabels
-        # the axes: no data moves, the memory stays in (N, OH, OW, FN) order.
-        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+        return out.reshape(self.out_shape)
 
     def backward(self, dout, input_grad=True):
         """dout: (N, FN, OH, OW) -> dx: (N, C, H, W); stores dW: (FN, C, FH, FW), db: (FN,).
+
+        The book's formulas, ``db = sum(dout)``, ``dW = col.T @ dout``, ``dcol = dout @ col_W.T``
+        and ``dx = col2im(dcol)``, with ``dout`` and ``col`` taken image by image as in
+        forward (one (FN, OH*OW) block of dout and one (C*FH*FW, OH*OW) block of col per image).
 
         With ``input_grad=False`` only dW and db are computed and None is returned: the
         first layer of a network needs no dx (nothing learns from the input images), and
@@ -322,21 +364,34 @@ class Convolution:
         """
         _check_dout(dout, self.out_shape, "Convolution")
         FN, C, FH, FW = self.W.shape
-        # Undo the forward reshapes: one row per output position, one column per filter.
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)  # (N*OH*OW, FN)
+        N = self.out_shape[0]
+        dout = np.asarray(dout).reshape(N, FN, -1)  # (N, FN, OH*OW): block n is image n's dout.T
+        col = col_by_image(self.col, N)  # (N, C*FH*FW, OH*OW): im2col again, from the cached x
 
-        # db is the column sum of dout; a product with a vector of ones is the same sum,
-        # done by the matrix library, several times faster than np.sum(dout, axis=0) here.
-        self.db = np.ones(dout.shape[0], dtype=dout.dtype) @ dout
-        self.dW = (self.col.T @ dout).T.reshape(FN, C, FH, FW)  # col^T . dout, as in Affine
+        self.db = dout.sum(axis=(0, 2))  # each filter's bias is added at every position of every image
+        # dW = col.T @ dout, summed image by image: (N, FN, C*FH*FW) -> (FN, C*FH*FW).
+        self.dW = (dout @ col.transpose(0, 2, 1)).sum(axis=0).reshape(FN, C, FH, FW)
         if not input_grad:
             return None
-        # dcol = dout @ col_W.T: (N*OH*OW, C*FH*FW). Computed as the transpose of
-        # col_W @ dout.T so that it is stored column by column, like col, the layout
-        # col2im folds fastest.
-        dcol = (self.col_W @ dout.T).T
+        # dcol = dout @ col_W.T, image by image: (C*FH*FW, FN) @ (FN, OH*OW) -> (N, C*FH*FW, OH*OW).
+        dcol = self.col_W @ dout
         # Each input cell was copied into several rows of col; its gradient is the sum.
-        return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
+        return col2im_by_image(dcol, self.x.shape, FH, FW, self.stride, self.pad)
+
+
+def first_real_cell(H, W, pool_h, pool_w, stride, pad):
+    """For every pooling window, the number k = i * pool_w + j of its first cell (row by row)
+    that lies inside the image rather than in the padding: an (OH, OW) int array.
+
+    Window (oh, ow) starts at input row oh*S - P and column ow*S - P, so its first real row is
+    i = max(0, P - oh*S) and its first real column j = max(0, P - ow*S). Without padding it
+    is 0 for every window.
+    """
+    OH = conv_output_size(H, pool_h, stride, pad, axis="H")
+    OW = conv_output_size(W, pool_w, stride, pad, axis="W")
+    i = np.maximum(pad - stride * np.arange(OH), 0)
+    j = np.maximum(pad - stride * np.arange(OW), 0)
+    return i[:, np.newaxis] * pool_w + j[np.newaxis, :]
 
 
 class Pooling:
@@ -346,19 +401,22 @@ class Pooling:
     ``stride`` defaults to the window size (non-overlapping windows).
 
     The windows are the ones im2col would cut out. Instead of copying them into rows (one
-    window per row, then a max along each row), the layer walks over the pool_h*pool_w
-    cells of the window and compares whole arrays at once, cell (0, 0) of every window
-    against cell (0, 1) of every window, and so on: a few passes over small arrays instead
-    of one large copy.
+    window per row, then a max along each row: the book's method, chapters 6 and 7), the
+    layer walks over the pool_h*pool_w cells of the window and compares whole arrays at once,
+    cell (0, 0) of every window against cell (0, 1) of every window, and so on: a few passes
+    over small arrays instead of one copy of the input per window cell. Chapter 8 ("How the
+    library pools without the copy") shows the two agree.
 
-    Padding follows PyTorch: for max pooling the padded cells never win a maximum (they hold
-    the lowest value of the dtype); average pooling counts the padded zeros, i.e. always
-    divides by pool_h * pool_w. Padding may be at most half the window, so that every
+    Padding: max pooling never lets a padded cell win, whatever the input (even a black
+    uint8 image or -inf values, which equal the padding's value): the first real cell of
+    each window always starts as its maximum. Average pooling counts the padded zeros, i.e.
+    always divides by pool_h * pool_w. Padding may be at most half the window, so that every
     window contains at least one real cell.
 
-    Caches ``x`` and, for max pooling, ``arg_max``: (N, C, OH, OW), the position of the
-    maximum inside each window, numbered row by row (0 .. pool_h*pool_w - 1); the first one
-    wins a tie. Backward sends each window's gradient to that position.
+    For max pooling caches ``arg_max``: (N, C, OH, OW), the position of the maximum inside
+    each window, numbered row by row (0 .. pool_h*pool_w - 1); the first one wins a tie.
+    Backward sends each window's gradient to that position. The input itself is not kept,
+    only its shape and dtype: arg_max (one byte per window) is all backward needs.
     """
 
     MODES = ("max", "avg")
@@ -383,7 +441,8 @@ class Pooling:
         if mode not in self.MODES:
             raise ValueError(f"mode must be one of {self.MODES}; got {mode!r}")
         self.mode = mode
-        self.x = None
+        self.input_shape = None
+        self.input_dtype = None
         self.arg_max = None
         self.out_shape = None
 
@@ -394,15 +453,23 @@ class Pooling:
     def forward(self, x):
         x = check_images(x)
         if self.mode == "max":
-            # The lowest value of the dtype: padding can never be a maximum.
+            # Padding holds the lowest value of the dtype, so it never beats a real cell...
             low = -np.inf if np.issubdtype(x.dtype, np.floating) else np.iinfo(x.dtype).min
             windows = sliding_windows(x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=low)
-            out = windows[..., 0, 0].copy(order="K")
+            # ...and cannot win a tie either: the first real cell of each window is made its
+            # maximum, whatever it holds (the cells before it are all padding).
+            first_real = first_real_cell(*x.shape[2:], self.pool_h, self.pool_w, self.stride, self.pad)
+            out = windows[..., 0, 0].copy()
             # Window positions fit in int8 for any window up to 11x11; int16 beyond.
             self.arg_max = np.zeros(out.shape, dtype=np.min_scalar_type(-self.pool_h * self.pool_w))
+            cell = np.empty_like(out)
             for k, i, j in self._cells()[1:]:
-                cell = windows[..., i, j]
+                # Cell (i, j) of every window, copied once into a compact array: the two
+                # passes below then read it faster than the scattered window cells.
+                np.copyto(cell, windows[..., i, j])
                 better = cell > out  # strictly: the first maximum wins a tie
+                if self.pad:
+                    better |= first_real == k  # (OH, OW), the same for every image and channel
                 np.maximum(out, cell, out=out)
                 # k grows along the walk, so the last k that beat the maximum so far is the
                 # largest such k: a max() records it without a slow np.where.
@@ -414,7 +481,7 @@ class Pooling:
             for _, i, j in self._cells():
                 out += windows[..., i, j]
             out /= self.pool_h * self.pool_w
-        self.x = x
+        self.input_shape, self.input_dtype = x.shape, x.dtype
         self.out_shape = out.shape
         return out
 
@@ -432,5 +499,9 @@ class Pooling:
 
             def window_grad(i, j):
                 return share
-        dtype = np.result_type(self.x.dtype, dout.dtype)
-        return fold_windows(window_grad, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad, self.x, dtype)
+        dtype = np.result_type(self.input_dtype, dout.dtype)
+        window = (self.input_shape, self.pool_h, self.pool_w, self.stride, self.pad)
+        if self.stride >= max(self.pool_h, self.pool_w):
+            # Windows that do not overlap (the usual case): each cell is written once.
+            return fold_disjoint_windows(window_grad, *window, dtype)
+        return fold_windows(window_grad, *window, like=dout, dtype=dtype)

@@ -12,7 +12,8 @@ from collections import OrderedDict
 import numpy as np
 
 from .gradient import numerical_gradient
-from .layers import Affine, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
+from .layers import Affine, BatchNormalization, Convolution, Dropout, Pooling, Relu, SoftmaxWithLoss
+from .seeding import as_generator
 from .util import check_images, conv_output_size
 
 __all__ = ["ConvNet", "SimpleConvNet", "DeepConvNet"]
@@ -30,7 +31,14 @@ class ConvNet:
     A subclass builds ``self.params`` (dict of arrays), ``self.layers`` (OrderedDict of
     layers, in order) and ``self.param_layers`` ({"1": layer_name, ...}: which layer owns
     W1/b1, W2/b2, ...), then sets ``self.last_layer = SoftmaxWithLoss()``.
+
+    ``rng``: a seed or ``numpy.random.Generator`` for the initial weights (and the dropout
+    masks); None seeds it from NumPy's global state, so that ``np.random.seed(k)`` before
+    building the network repeats it exactly (:mod:`scratchcnn.seeding`).
     """
+
+    # Layers that behave differently in training and in testing: their forward takes train_flg.
+    TRAIN_FLG_LAYERS = (Dropout, BatchNormalization)
 
     def __init__(self, input_dim, dtype, rng):
         if len(input_dim) != 3:
@@ -39,7 +47,7 @@ class ConvNet:
         self.dtype = np.dtype(dtype)
         if not np.issubdtype(self.dtype, np.floating):
             raise ValueError(f"dtype must be a float type; got {self.dtype}")
-        self.rng = np.random.default_rng(rng)
+        self.rng = as_generator(rng)
         self.params = {}
         self.layers = OrderedDict()
         self.param_layers = {}
@@ -60,10 +68,13 @@ class ConvNet:
         return x.astype(self.dtype, copy=False)
 
     def predict(self, x, train_flg=False):
-        """Class scores (before softmax). x: (N, C, H, W) -> (N, output_size)."""
+        """Class scores (before softmax). x: (N, C, H, W) -> (N, output_size).
+
+        ``train_flg`` is passed to every layer that takes it (Dropout, BatchNormalization).
+        """
         x = self._check_input(x)
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg) if isinstance(layer, Dropout) else layer.forward(x)
+            x = layer.forward(x, train_flg) if isinstance(layer, self.TRAIN_FLG_LAYERS) else layer.forward(x)
         return x
 
     def loss(self, x, t, train_flg=False):
@@ -82,11 +93,17 @@ class ConvNet:
             raise ValueError(f"x has {len(x)} images but t has {len(t)} labels")
         if len(x) == 0:
             raise ValueError("accuracy of an empty set is undefined")
-        correct = sum(
-            int(np.sum(np.argmax(self.predict(x[i : i + batch_size]), axis=1) == t[i : i + batch_size]))
-            for i in range(0, len(x), batch_size)
+        return int(np.sum(self.predict_labels(x, batch_size) == t)) / len(x)
+
+    def predict_labels(self, x, batch_size=100):
+        """The predicted class of every image: x: (N, C, H, W) -> (N,) labels.
+
+        The class with the highest score, computed in batches of ``batch_size`` (to bound
+        memory), in test mode.
+        """
+        return np.concatenate(
+            [np.argmax(self.predict(x[i : i + batch_size]), axis=1) for i in range(0, len(x), batch_size)]
         )
-        return correct / len(x)
 
     def gradient(self, x, t):
         """Gradients of the loss by backpropagation: {"W1": dW1, "b1": db1, ...}.
@@ -165,7 +182,8 @@ class SimpleConvNet(ConvNet):
 
     Weights start as ``weight_init_std`` times standard normal numbers, biases at zero.
     ``dtype``: float32 (fast) by default; use float64 for gradient checks. ``rng``: a seed
-    or ``numpy.random.Generator`` for reproducible initial weights.
+    or ``numpy.random.Generator`` for reproducible initial weights (None: from NumPy's
+    global state, see ``ConvNet``).
     """
 
     def __init__(

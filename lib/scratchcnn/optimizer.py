@@ -125,15 +125,23 @@ class Adam(Optimizer):
     def _step(self, key, param, grad):
         m = self._buffer("m", key, param)
         v = self._buffer("v", key, param)
+        # One scratch array for every intermediate, filled with out=: the same operations in
+        # the same order as the formulas above (so the same numbers), without allocating a
+        # new parameter-sized array for each of them.
+        tmp = np.multiply(grad, 1 - self.beta1, dtype=param.dtype)
         m *= self.beta1
-        m += (1 - self.beta1) * grad
+        m += tmp  # m = beta1*m + (1-beta1)*g
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1 - self.beta2
         v *= self.beta2
-        v += (1 - self.beta2) * (grad * grad)
+        v += tmp  # v = beta2*v + (1-beta2)*g*g
         step = self.lr / (1 - self.beta1**self.iter)
-        denom = np.sqrt(v)
+        denom = np.sqrt(v, out=tmp)
         denom /= np.sqrt(1 - self.beta2**self.iter)
         denom += self.eps
-        param -= step * (m / denom)
+        np.divide(m, denom, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to the factor in step
+        tmp *= step
+        param -= tmp
 
 
 OPTIMIZERS = {

@@ -6,6 +6,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .optimizer import Optimizer, get_optimizer
+from .seeding import as_generator
 
 __all__ = ["Trainer"]
 
@@ -19,7 +20,12 @@ class Trainer:
 
     Parameters
     ----------
-    network : object with ``params``, ``gradient(x, t)``, ``loss(x, t)``, ``accuracy(x, t)``
+    network : what the Trainer uses of it (any :class:`~scratchcnn.networks.ConvNet` has it):
+        ``params`` (dict of arrays, updated in place by the optimizer); ``gradient(x, t)``
+        (dict of gradients with the keys of ``params``); ``loss(x, t)`` (mean loss, test
+        mode); ``accuracy(x, t)``; and ``last_layer``, the loss layer, whose ``loss`` (the
+        loss of the last forward pass, read after ``gradient``) and ``y`` (the probabilities
+        of the last batch scored, read after ``loss``) save a second forward pass
     x_train : (N, C, H, W) array;  t_train : (N,) labels or (N, K) one-hot
     x_test, t_test : the same for the test set
     epochs, mini_batch_size : int
@@ -29,7 +35,9 @@ class Trainer:
         {"lr": 0.001}, {} the optimizer's own defaults
     evaluate_sample_num_per_epoch : int or None (all images)
     verbose : show a progress bar (only where a terminal or notebook can display it)
-    rng : seed or ``numpy.random.Generator`` for the batch order, so a run can be repeated
+    rng : seed or ``numpy.random.Generator`` for the batch order, so a run can be repeated;
+        None seeds it from NumPy's global state, so that ``np.random.seed(k)`` before
+        building the network and the Trainer repeats the whole run (:mod:`scratchcnn.seeding`)
 
     After ``train()``: ``train_loss_list`` (one loss per step), ``train_acc_list``,
     ``test_acc_list`` and ``test_loss_list`` (one per epoch, on the evaluation samples),
@@ -67,7 +75,7 @@ class Trainer:
         self.batch_size = mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
         self.verbose = verbose
-        self.rng = np.random.default_rng(rng)
+        self.rng = as_generator(rng)
         if isinstance(optimizer, Optimizer):
             if optimizer_param is not None:
                 raise ValueError(

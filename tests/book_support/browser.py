@@ -100,6 +100,59 @@ _MATH_JS = """async () => {
 }"""
 
 
+# Text cut at a box's edge: a code listing or an output whose content is wider than its box.
+# Outputs and listings wrap (book/_static/book.css); a box that still overflows hides the end of
+# its lines (an error message, a formula) unless the reader finds a scrollbar. Checked on the
+# <pre> elements of the content and on the output areas and explorers around them.
+_CUT_TEXT_JS = """() => {
+    const out = [];
+    const boxes = document.querySelectorAll(
+        "article pre, article .cell_output, article .output, article .sx, article .sx-view");
+    boxes.forEach(el => {
+        if (el.getClientRects().length === 0) return;        // not displayed (closed toggle)
+        if (el.scrollWidth > el.clientWidth + 1) {
+            const what = el.tagName.toLowerCase() + (el.className ? "." + String(el.className).split(" ")[0] : "");
+            const text = (el.textContent || "").trim().replace(/\\s+/g, " ").slice(0, 60);
+            out.push(`${what} cuts its text (${el.scrollWidth} px of content in ${el.clientWidth} px): ${text}`);
+        }
+    });
+    return out;
+}"""
+
+
+def cut_text(page):
+    """Boxes of the content (code, outputs, explorers) whose text is wider than the box."""
+    return page.evaluate(_CUT_TEXT_JS)
+
+
+# The explorers on a narrow screen: when the grids wrap onto a new line, the next line starts
+# close under the previous one (no large empty band between an input and its output).
+_EXPLORER_GAPS_JS = """(limit) => {
+    const out = [];
+    document.querySelectorAll(".sx").forEach(box => {
+        const name = (box.querySelector(".sx-title") || {}).textContent || "explorer";
+        const grids = Array.from(box.querySelectorAll(".sx-grid"));
+        let rowBottom = null;
+        grids.forEach((grid, i) => {
+            const content = Array.from(grid.children).map(c => c.getBoundingClientRect());
+            const top = Math.min(...content.map(r => r.top));
+            const bottom = Math.max(...content.map(r => r.bottom));
+            if (rowBottom !== null && top > rowBottom) {
+                const gap = top - rowBottom;
+                if (gap > limit) out.push(`explorer ${JSON.stringify(name)}: ${Math.round(gap)} px of empty space above grid ${i} (at most ${limit})`);
+            }
+            rowBottom = rowBottom === null || top > rowBottom ? bottom : Math.max(rowBottom, bottom);
+        });
+    });
+    return out;
+}"""
+
+
+def explorer_gaps(page, limit=24):
+    """Vertical gaps larger than ``limit`` pixels between wrapped rows of an explorer's grids."""
+    return page.evaluate(_EXPLORER_GAPS_JS, limit)
+
+
 def _check_toggles(page):
     """Every <details> of the content (answers, hidden code) opens when its summary is clicked."""
     problems = []
@@ -179,7 +232,8 @@ def _check_explorers(page):
 
 def check_page(page, watcher, url, screenshot=None):
     """Visit ``url``; return the problems found (console errors, failed or foreign requests,
-    images, math, toggles, explorers). Saves a full-page screenshot to ``screenshot``."""
+    images, math, text cut at a box's edge, toggles, explorers). Saves a full-page screenshot
+    to ``screenshot``."""
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     problems = []
@@ -193,6 +247,7 @@ def check_page(page, watcher, url, screenshot=None):
             pass
     problems += page.evaluate(_IMAGES_JS)
     problems += page.evaluate(_MATH_JS)
+    problems += cut_text(page)
     if screenshot is not None:
         Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot), full_page=True)
@@ -200,3 +255,112 @@ def check_page(page, watcher, url, screenshot=None):
     problems += _check_explorers(page)
     page.wait_for_timeout(100)  # let late console messages and requests arrive
     return problems + watcher.take()
+
+
+# --- Hostile pages (tests/test_grading_browser.py): did anything a student wrote run? -------
+
+# The marker every hostile payload of tests/grading_cases/*/xss_*.py leaves when it runs: it
+# sets window.__pwned (and window.top.__pwned), logs "PWNED ...", PUTs pwned-<label>.txt
+# through Jupyter's contents API and requests an image whose URL holds PWNED.
+PWNED = "PWNED"
+
+# Run in every frame: the frame's window.__pwned, and the payloads still live in its DOM that
+# a click (or a later event) would run: event-handler attributes, javascript:/data: URLs in
+# links, frames and forms, scripts and srcdoc frames holding a payload.
+_DORMANT_JS = """() => {
+    const found = [];
+    const payload = /__pwned|PWNED|atob\\(/;
+    const short = s => String(s).replace(/\\s+/g, " ").slice(0, 120);
+    for (const el of document.querySelectorAll("*")) {
+        const tag = el.tagName.toLowerCase();
+        for (const a of Array.from(el.attributes)) {
+            const name = a.name.toLowerCase(), value = a.value;
+            if (name.startsWith("on") && payload.test(value))
+                found.push(`<${tag} ${name}="${short(value)}">`);
+            else if (["href", "src", "action", "formaction", "data", "xlink:href", "background", "poster"].includes(name)
+                     && /^\\s*(javascript|vbscript):/i.test(value) && payload.test(value))
+                found.push(`<${tag} ${name}="${short(value)}">`);
+            else if (["href", "src", "data"].includes(name) && ["iframe", "object", "embed", "a", "frame"].includes(tag)
+                     && /^\\s*data:(text\\/html|image\\/svg|application\\/xhtml)/i.test(value))
+                found.push(`<${tag} ${name}="${short(value)}">`);
+            else if (name === "srcdoc" && payload.test(value))
+                found.push(`<${tag} srcdoc="${short(value)}">`);
+        }
+        if (tag === "script" && payload.test(el.textContent))
+            found.push(`<script>${short(el.textContent)}</script>`);
+    }
+    let pwned = null;
+    try { if (window.__pwned !== undefined) pwned = String(window.__pwned); } catch (e) {}
+    return {pwned, dormant: found, url: location.href};
+}"""
+
+
+class HostileWatcher:
+    """Evidence that a hostile page ran something, for every page of one browser context.
+
+    Records console messages holding PWNED, dialogs, and every request whose URL holds PWNED
+    or targets /api/contents/pwned. Requests to anything but ``allowed_prefixes`` are aborted,
+    so nothing reaches another host, and listed in ``foreign`` (the pages' own, such as
+    MathJax from a CDN, are not the student's doing; a payload's URL holds PWNED); the allowed
+    ones go through, so that a payload that does run really writes its file (the test then
+    finds it). :meth:`inspect` adds, frame by frame,
+    window.__pwned and the payloads left live in the DOM. ``take`` returns and clears it all.
+    """
+
+    def __init__(self, context, allowed_prefixes=("file:", "http://127.0.0.1:", "data:", "about:", "blob:")):
+        self.allowed = tuple(allowed_prefixes)
+        self.problems = []
+        self.requests = []  # every URL requested, for the report
+        self.foreign = []  # URLs outside allowed_prefixes (aborted)
+        context.route("**/*", self._route)
+        context.on("request", self._request)
+        context.on("page", self.watch)
+        for page in context.pages:
+            self.watch(page)
+
+    @staticmethod
+    def _hostile_url(url):
+        return PWNED in url or "/api/contents/pwned" in url.lower()
+
+    def _route(self, route):
+        url = route.request.url
+        if not url.startswith(self.allowed):
+            route.abort()
+        else:
+            route.continue_()
+
+    def _request(self, request):
+        url = request.url
+        self.requests.append(url)
+        if self._hostile_url(url):
+            self.problems.append(f"request {request.method} {url[:160]}")
+        elif not url.startswith(self.allowed):
+            self.foreign.append(url)
+
+    def watch(self, page):
+        page.on("console", lambda m: PWNED in m.text and self.problems.append(f"console: {m.text[:160]}"))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.problems.append(f"dialog ({dialog.type}): {dialog.message[:160]}")
+        try:
+            dialog.dismiss()
+        except Exception:  # the page may already be gone
+            pass
+
+    def inspect(self, page, settle_ms=1500):
+        """Wait for late payloads, then look into every frame of ``page``."""
+        page.wait_for_timeout(settle_ms)
+        for frame in page.frames:
+            try:
+                seen = frame.evaluate(_DORMANT_JS)
+            except Exception as error:  # a frame that went away, or one that refuses scripts
+                seen = {"pwned": None, "dormant": [], "url": f"{frame.url} (not inspected: {str(error)[:80]})"}
+            if seen["pwned"] is not None:
+                self.problems.append(f"window.__pwned = {seen['pwned']!r} in frame {seen['url'][:100]}")
+            for item in seen["dormant"]:
+                self.problems.append(f"live payload in frame {seen['url'][:60]}: {item}")
+
+    def take(self):
+        problems, self.problems = self.problems, []
+        return problems

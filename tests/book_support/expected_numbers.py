@@ -11,7 +11,8 @@ matches "15 16 6 15".
 The values are the ones the course promises (the issue and the lecture notes); if a change in
 the library alters one, the page shows another number and this test fails.
 
-Add your chapter's entries when you add its page to _toc.yml (see BOOK_STYLE.md).
+Add your chapter's entries when you add its page to _toc.yml (see book/appendix_authors.md,
+"Writing a chapter").
 """
 
 EXPECTED_NUMBERS = {

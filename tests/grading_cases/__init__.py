@@ -104,6 +104,12 @@ MUTATIONS = {
     ],
     "delete_metadata": lambda cells: [dict(c, metadata={}) for c in cells],
     "reverse": lambda cells: list(reversed(cells)),
+    # A lone surrogate cannot be written in this UTF-8 file: the mutation adds one to every
+    # answer cell (json.dumps writes it as the escape "\\ud800", as a broken editor would).
+    "surrogate_comment": lambda cells: [
+        dict(c, source=c["source"] + "\n# \ud800 broken text") if c.get("metadata", {}).get("nbgrader", {}).get("solution") else c
+        for c in cells
+    ],
 }
 
 

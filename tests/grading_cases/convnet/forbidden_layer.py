@@ -1,8 +1,8 @@
 # expect-score: 0
 # expect-status: graded
 # Attack 5: SimpleConvNet subclasses the library's network, the very thing the exercise asks
-# for. Every test scores 0 and the answer cell's comment says why (the run-time stand-in also
-# refuses to be subclassed, so nothing trains).
+# for. Every test scores 0 and the answer cell's comment says why (scratchcnn.networks is not
+# in the sandbox either, so nothing trains).
 # %% simple_convnet
 from scratchcnn.networks import SimpleConvNet as LibraryNet
 

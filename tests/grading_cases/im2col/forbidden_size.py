@@ -1,13 +1,13 @@
 # expect-score: 16
 # expect-status: graded
-# Attack 5, in one part only: conv_output_size delegates to scratchcnn's. Only the two
-# output-size tests score 0 (with the comment on that answer cell); im2col and col2im are
-# the student's own (with their own size formula) and keep their 16 points.
+# Attack 5, in one part only: conv_output_size delegates to scratchcnn's. The library is
+# not in im2col's sandbox at all, so the call fails; the static check zeroes the two
+# output-size tests with the comment on that answer cell. im2col and col2im are the
+# student's own (with their own size formula) and keep their 16 points.
 # %% conv_output_size
-from scratchcnn.util import conv_output_size as reference_size
-
-
 def conv_output_size(input_size, filter_size, stride=1, pad=0):
+    from scratchcnn.util import conv_output_size as reference_size
+
     return reference_size(input_size, filter_size, stride, pad)
 
 

@@ -2,7 +2,7 @@
 # expect-status: graded
 # Attack 5, by inheritance: both classes subclass the reference classes and override
 # nothing. Subclassing is caught twice: by reading the code (every test scores 0, with the
-# comment on each answer cell) and at run time (the stand-in refuses to be subclassed).
+# comment on each answer cell) and at run time (the module is not in the sandbox).
 # %% convolution
 import scratchcnn.layers
 

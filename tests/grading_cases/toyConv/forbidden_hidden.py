@@ -1,8 +1,8 @@
 # expect-score: 0
 # expect-status: manual: *
 # Attack 5, disguised: the class is fetched through __import__ and a computed name, so the
-# code never names it. The sandbox's stand-in refuses to work and records the attempt: every
-# test scores 0, and the notebook is flagged for a look at the disguise.
+# code never names it. The module holding it is not in toyConv's sandbox at all: the import
+# fails, every test scores 0, and the notebook is flagged for a look at the disguise.
 # %% conv_forward
 Layer = getattr(__import__("scratch" + "cnn.layers", fromlist=["_"]), "Convol" + "ution")
 

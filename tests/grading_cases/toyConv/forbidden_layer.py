@@ -1,8 +1,8 @@
 # expect-score: 0
 # expect-status: graded
 # Attack 5: the forward and backward passes call scratchcnn's Convolution layer, the very
-# thing the exercise asks for. Found in the code and refused at run time: every test scores
-# 0 and the answer cells' comments say why.
+# thing the exercise asks for. Found in the code, and absent from the sandbox: every test
+# scores 0 and the answer cells' comments say why.
 # %% conv_forward
 from scratchcnn.layers import Convolution
 

@@ -1,14 +1,14 @@
 # expect-score: 4
 # expect-status: manual: *
 # Attack 4: the forward pass forgets the padding (as in partly_right) and the reference
-# library is patched so that it forgets it too. The reference that decides runs in the
-# grader's process, untouched: the score is partly_right's.
+# library's im2col (the part of it toyConv's sandbox holds) is patched so that it forgets it
+# too. The reference that decides runs in the grader's process, untouched: the score is
+# partly_right's.
 # %% conv_forward
-import scratchcnn.layers
 import scratchcnn.util
 
 unpadded_im2col = lambda x, fh, fw, stride=1, pad=0, _im2col=scratchcnn.util.im2col: _im2col(x, fh, fw, stride)
-scratchcnn.util.im2col = scratchcnn.layers.im2col = unpadded_im2col
+scratchcnn.util.im2col = unpadded_im2col
 
 
 def conv_forward(x, W, b, stride=1, pad=0):
