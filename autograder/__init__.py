@@ -11,7 +11,7 @@ feedback and exports grades (see :mod:`autograder.cli`). Grading a notebook:
    the checks of :mod:`~autograder.notebook` only record the student's values;
 5. :mod:`~autograder.verdict` decides every test cell in the grader's own process, comparing
    the records with the test cells' literals and with ``scratchcnn`` on secret inputs
-   (:mod:`~autograder.probes`, :mod:`~autograder.assignments`);
+   (:mod:`~autograder.probes`, and each assignment's ``solutions/<A>/grading.py``);
 6. :mod:`~autograder.gradebook` writes the scores into nbgrader's gradebook, keeping manual
    grades, so that formgrader works as usual.
 

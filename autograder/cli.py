@@ -27,7 +27,7 @@ import argparse
 import sys
 
 from . import collect, export, feedback, grade, lms, publish, release
-from .config import ASSIGNMENTS, REPO_ROOT
+from .config import REPO_ROOT, assignments
 
 
 def _roster(args):
@@ -47,6 +47,7 @@ def _similarity(args):
 
 
 def parser():
+    names = assignments()  # the folders of solutions/ (see autograder.config)
     main = argparse.ArgumentParser(
         prog="python -m autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -61,17 +62,17 @@ def parser():
         return commands.add_parser(name, parents=[common], **kwargs)
 
     command = add_command("release", help="regenerate exercises/ from solutions/")
-    command.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=f"any of {', '.join(ASSIGNMENTS)} (default: all)")
+    command.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=f"any of {', '.join(names)} (default: all)")
     command.add_argument("--into", help="write the release here instead of exercises/")
     command.set_defaults(run=release.main)
 
     command = add_command("collect", help="store a folder or zip of submissions")
-    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("assignment", choices=names)
     command.add_argument("path")
     command.set_defaults(run=collect.main)
 
     command = add_command("grade", help="grade the collected submissions")
-    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("assignment", choices=names)
     command.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time (default 1)")
     command.add_argument("--timeout", type=float, help="seconds per notebook (default: the assignment's limit)")
     command.add_argument("--force", action="store_true", help="grade again even if nothing changed")
@@ -80,13 +81,13 @@ def parser():
     command.set_defaults(run=grade.main)
 
     command = add_command("feedback", help="write HTML feedback per student")
-    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("assignment", choices=names)
     command.set_defaults(run=feedback.main)
 
     course_help = "the course file with due dates and late policies (default: course.toml at the repository root)"
     command = add_command("export", help="write the grades as CSV, or as a Canvas or Moodle grade import file")
     command.add_argument("file")
-    command.add_argument("--assignment", action="append", choices=ASSIGNMENTS, help="only these (repeatable)")
+    command.add_argument("--assignment", action="append", choices=names, help="only these (repeatable)")
     command.add_argument("--format", choices=export.FORMATS, default="csv", help="csv (default), canvas or moodle")
     command.add_argument("--missing", choices=("zero", "blank"), default="zero",
                          help="canvas/moodle: what a student who submitted nothing gets (default 0)")  # fmt: skip
@@ -102,13 +103,13 @@ def parser():
     command.set_defaults(run=_roster)
 
     command = add_command("report", help="the class report: one HTML page with plots")
-    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("assignment", choices=names)
     command.add_argument("--out", help="the HTML file (default: reports/<assignment>.html in the working folder)")
     command.add_argument("--course", help=course_help)
     command.set_defaults(run=_report)
 
     command = add_command("similarity", help="flag answers that look copied (HTML report; scores unchanged)")
-    command.add_argument("assignment", choices=ASSIGNMENTS)
+    command.add_argument("assignment", choices=names)
     command.add_argument("--threshold", type=float, default=None,
                          help="share of shared code from which a pair or an answer is flagged (default 0.65)")  # fmt: skip
     command.add_argument("--out", help="the HTML file (default: reports/<assignment>-similarity.html in the working folder)")

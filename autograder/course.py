@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .config import ASSIGNMENTS, REPO_ROOT
+from .config import REPO_ROOT, assignments
 
 COURSE_FILE = "course.toml"
 POLICIES = ("none", "per_day", "per_hour", "zero")
@@ -163,8 +163,8 @@ def load_course(path=None):
     assignments, extensions = {}, {}
     for section in ("assignments", "extensions"):
         for name in data.get(section, {}):
-            if name not in ASSIGNMENTS:
-                raise ValueError(f"{path.name}: [{section}.{name}]: unknown assignment (the course has {', '.join(ASSIGNMENTS)})")
+            if name not in assignments():
+                raise ValueError(f"{path.name}: [{section}.{name}]: unknown assignment (the course has {', '.join(assignments())})")
     for name, table in data.get("assignments", {}).items():
         assignments[name] = _policy(name, table, path)
     for name, table in data.get("extensions", {}).items():

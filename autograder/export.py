@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from . import gradebook
 from .collect import load_manifest
-from .config import Workdir, available_assignments
+from .config import Workdir, assignments as course_assignments
 from .course import Lateness, apply_penalty, lateness, load_course, submitted_time
 from .grade import load_results
 from .lms import canvas_rows, harmless, load_roster, moodle_rows
@@ -58,7 +58,7 @@ def grades(workdir, assignments=None, course=None):
     """[Grade] for every student (gradebook and collected) and assignment, student-major per assignment."""
     course = load_course() if course is None else course
     recorded, maxima, students = gradebook.submissions(workdir)
-    assignments = assignments or [a for a in available_assignments() if (workdir.manifests / f"{a}.json").exists()]
+    assignments = assignments or [a for a in course_assignments() if (workdir.manifests / f"{a}.json").exists()]
     manifests = {a: load_manifest(workdir, a)["students"] for a in assignments}
     results = {a: load_results(workdir, a) for a in assignments}
     everyone = sorted(set(students).union(*manifests.values()) if manifests else students)

@@ -57,13 +57,28 @@ def seed_for(key, assignment, student):
     return int.from_bytes(digest[:8], "big") >> 1
 
 
-def _code_fingerprint(assignment):
-    """sha256 of what a score depends on besides the submission: notebook, grader, reference."""
-    digest = hashlib.sha256(source_notebook(assignment).read_bytes())
-    paths = sorted(PACKAGE.glob("*.py")) + [PACKAGE / "assignments" / f"{assignment.lower()}.py"]
+# The grader's modules whose code decides a score (help texts, exports and reports do not).
+VERDICT_MODULES = (
+    "channel", "compare", "config", "grade", "notebook", "probes", "reconstruct", "records",
+    "runner", "sandbox", "sanitize", "static", "submission", "verdict",
+)  # fmt: skip
+
+
+def code_fingerprint(assignment):
+    """sha256 of what a score depends on besides the submission and the limits: the source
+    notebook, every grading specification (one may build on another), the grader's modules
+    that decide verdicts, the reference library and nbgrader's version."""
+    import nbgrader
+
+    from .config import grading_file
+    from .config import assignments as course_assignments
+
+    paths = [source_notebook(assignment)] + [grading_file(name) for name in course_assignments()]
+    paths += [PACKAGE / f"{name}.py" for name in VERDICT_MODULES]
     paths += sorted(sandbox.library_folder().glob("*.py"))
+    digest = hashlib.sha256(nbgrader.__version__.encode())
     for path in paths:
-        digest.update(path.read_bytes())
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
@@ -90,7 +105,7 @@ class Context:
             except verdict.TemplateError as error:
                 raise ValueError(f"{assignment}, test cell {grade_id!r}: {error}") from None
         self.key = seed_key(workdir)
-        self.fingerprint = _code_fingerprint(assignment)
+        self.fingerprint = code_fingerprint(assignment)
 
     def challenges(self, seed):
         """({test grade_id: packed inputs per probe}, {hidden check name: cases with answers}).

@@ -172,11 +172,11 @@ def read_roster(path, id_column=None, format="auto"):
         seen.add(student)
     extra = {}
     if kind == "canvas":  # assignment columns such as "toyConv (48213)": Canvas's ids
-        from .config import ASSIGNMENTS
+        from .config import assignments
 
         for name in rows[0]:
             base = name.rsplit(" (", 1)[0].strip()
-            if base in ASSIGNMENTS and name.strip().endswith(")"):
+            if base in assignments() and name.strip().endswith(")"):
                 extra[base] = name.strip()
     return kind, column, students, extra
 

@@ -14,16 +14,21 @@ The student's process never decides anything and never sees the reference's answ
 redefining ``np.allclose``, lying ``__eq__`` methods or a monkeypatched ``scratchcnn``
 change nothing, and no answer can be prepared before the inputs are known.
 
-An assignment module (``autograder/assignments/<name>.py``) defines ``SPEC = Spec(...)``.
+An assignment's grading specification, ``solutions/<assignment>/grading.py``, defines
+``SPEC = Spec(...)``; :func:`load_spec` reads it (in the grader, and in the sandbox, which
+holds those files and no other file of solutions/).
 """
 
-import importlib
+import importlib.util
+import sys
+import threading
 import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .compare import ATOL, RTOL, mismatch
+from .config import Limits, grading_file
 
 # The seed of a notebook run outside the grader (a student's machine, nbgrader validate).
 PRACTICE_SEED = 20240601
@@ -150,9 +155,10 @@ class Spec:
 
     name: str
     probes: list
+    order: int = 100  # where the assignment comes in the course (the book lists them so)
     forbidden: list = field(default_factory=list)
-    time_limit: float = 60.0  # seconds for the whole notebook
-    memory_limit: int = 2 * 2**30  # bytes of address space for the student's process
+    time_limit: float = Limits.time  # seconds for the whole notebook
+    memory_limit: int = Limits.memory  # bytes of address space for the student's process
     hidden_data: object = None
     library: tuple = ()
     packages: tuple = ()
@@ -160,8 +166,6 @@ class Spec:
 
     def limits(self, time_limit=None):
         """The sandbox limits of this assignment; ``time_limit`` overrides the default."""
-        from .config import Limits
-
         return Limits(time=time_limit or self.time_limit, memory=self.memory_limit)
 
     def probe(self, name):
@@ -171,10 +175,31 @@ class Spec:
         raise KeyError(f"assignment {self.name} has no hidden test {name!r}")
 
 
+_LOADING = threading.RLock()  # graders load specs from several threads; layers loads toyConv's
+
+
+def spec_module(assignment):
+    """The module ``solutions/<assignment>/grading.py``, loaded once."""
+    name = f"autograder_specs.{assignment}"
+    with _LOADING:
+        if name not in sys.modules:
+            path = grading_file(assignment)
+            if not path.is_file():
+                raise ValueError(f"assignment {assignment!r} has no grading specification {path}")
+            module_spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(module_spec)
+            sys.modules[name] = module
+            try:
+                module_spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[name]
+                raise
+        return sys.modules[name]
+
+
 def load_spec(assignment):
-    """The Spec of an assignment, from ``autograder.assignments.<assignment lowercased>``."""
-    module = importlib.import_module(f"autograder.assignments.{assignment.lower()}")
-    return module.SPEC
+    """The Spec of an assignment, from its folder's grading.py."""
+    return spec_module(assignment).SPEC
 
 
 def returned(result, count, function, names):

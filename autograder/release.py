@@ -15,7 +15,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from .config import RELEASE_DIRECTORY, Workdir, available_assignments, check_assignment
+from .config import RELEASE_DIRECTORY, Workdir, assignments, check_assignment
 from .gradebook import prepare_nbgrader
 
 
@@ -68,7 +68,7 @@ def register(assignment, workdir):
 
 def main(args):
     workdir = Workdir(args.workdir)
-    for name in args.assignments or available_assignments():
+    for name in args.assignments or assignments():
         check_assignment(name)
         folder = generate(name, workdir, into=args.into)
         print(f"released {name} -> {folder}")

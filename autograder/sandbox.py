@@ -46,7 +46,7 @@ import autograder
 
 from . import cgroup
 from .channel import Conversation
-from .config import MAX_RECORD_BYTES
+from .config import GRADING_FILE, MAX_RECORD_BYTES, SOURCE_DIRECTORY, assignments, grading_file
 
 SANDBOX_HOME = "/home/student"
 SANDBOX_FILES = "/run/submission"
@@ -55,7 +55,7 @@ SANDBOX_COURSE = "/opt/course"
 # What every assignment's sandbox offers besides the standard library (with their dependencies).
 BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm")
 # The grader's modules the runner imports (the assignments' hidden-test definitions too).
-RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "probes")
+RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "probes", "config")
 HOME_INODES = 20_000
 TMP_INODES = 20_000
 
@@ -181,7 +181,11 @@ def course_binds(spec, library_init):
     binds += [(site / path, f"{SANDBOX_SITE}/{path}") for path in spec.package_files]
     package = Path(autograder.__file__).resolve().parent
     binds += [(package / f"{name}.py", f"{SANDBOX_COURSE}/autograder/{name}.py") for name in RUNNER_MODULES]
-    binds.append((package / "assignments", f"{SANDBOX_COURSE}/autograder/assignments"))
+    # Every assignment's grading specification (one may build on another's), and nothing
+    # else of solutions/: the runner calls the students' functions the way they say.
+    binds += [
+        (grading_file(name), f"{SANDBOX_COURSE}/{SOURCE_DIRECTORY}/{name}/{GRADING_FILE}") for name in assignments()
+    ]
     if spec.library:
         library = library_folder()
         binds.append((library_init, f"{SANDBOX_COURSE}/scratchcnn/__init__.py"))

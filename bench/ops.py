@@ -212,7 +212,7 @@ def main():
     ours_mib, theirs_mib = report.interleave(
         lambda: peak_step_memory("scratchcnn"), lambda: peak_step_memory("torch"), MEMORY_ROUNDS
     )
-    rows.append(report.row("ops", "peak memory of a training step", "MiB", ours_mib, theirs_mib, MEMORY_TARGET))
+    rows.append(report.row("ops", "peak memory of a training step", "MiB", ours_mib, theirs_mib, MEMORY_TARGET, timed=False))
     title = f"scratchcnn vs PyTorch CPU, {THREADS} threads each, {ROUNDS} interleaved rounds ({MEMORY_ROUNDS} for memory)"
     report.print_table(rows, title, previous=report.load_previous())
     return rows

@@ -68,13 +68,14 @@ def time_call(fn, repeats, warmup=2):
     return statistics.median(times)
 
 
-def row(benchmark, workload, unit, ours, theirs, target, load=None):
+def row(benchmark, workload, unit, ours, theirs, target, load=None, timed=True):
     """One judged result. ``ours``/``theirs``: lists of per-round measurements; ``load``: the
-    1-minute load average just after measuring (read now when not given)."""
+    1-minute load average just after measuring (read now when not given), which can make a
+    ``timed`` row noisy (memory rows are judged on their spread only)."""
     ours, theirs = summary(ours), summary(theirs)
     ratio = ours["median"] / theirs["median"]
     load = os.getloadavg()[0] if load is None else load
-    noisy = max(ours["spread"], theirs["spread"]) > NOISE_BOUND or load > BUSY_LOAD
+    noisy = max(ours["spread"], theirs["spread"]) > NOISE_BOUND or (timed and load > BUSY_LOAD)
     if target is None:
         verdict = "noisy" if noisy else ""
     elif noisy:

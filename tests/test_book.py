@@ -337,7 +337,7 @@ def test_absolute_paths_are_recognised():
     assert bookext.absolute_paths('  File "/opt/x/util.py", line 3, in f', folders) == ["/opt/x/util.py"]
     assert bookext.absolute_paths("saved to /home/ada/course/book/_generated/p.npz", folders) == [
         "/home/ada/course/book/_generated/p.npz"]
-    for harmless in ["saved to _generated/p.npz", "the student's home lies in grading/tmp/",
+    for harmless in ["saved to _generated/p.npz", "the student's home lies in grading/tmp/", "a /tmp of 64 MB",
                      "see https://example.org/tmp/page", "ratio 1/2, (N, C*H*W)"]:
         assert bookext.absolute_paths(harmless, folders) == [], harmless
 
@@ -364,13 +364,14 @@ def test_the_build_fails_on_an_absolute_path_in_an_output(tmp_path, caplog):
     assert len(warnings) == 1 and "code cell 2" in warnings[0] and "networks.py" in warnings[0]
 
 
-def test_no_page_shows_a_path_of_the_build_machine(book_build):
+def test_no_output_shows_a_path_of_the_build_machine(book_build):
+    """The rendered outputs of every page (the build checks the executed notebooks too)."""
     folders = bookext.machine_paths(REPO)
     found = {}
     for name in pages():
         soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
-        article = soup.find("article") or soup
-        paths = bookext.absolute_paths(article.get_text(" "), folders)
+        outputs = " ".join(div.get_text(" ") for div in soup.select("div.cell_output"))
+        paths = bookext.absolute_paths(outputs, folders)
         if paths:
             found[name] = paths
     assert not found, f"absolute paths on the pages: {found}"
@@ -402,7 +403,7 @@ def test_exercise_links_point_into_the_published_site(book_build):
             links += 1
         placeholder = [a["href"] for a in soup.find_all("a", href=True) if bookext.PLACEHOLDER_REPOSITORY in a["href"]]
         assert not placeholder, f"{name} links to the placeholder repository: {placeholder}"
-    assert links >= len(bookext.ASSIGNMENTS)
+    assert links >= len(bookext.course_assignments())
 
 
 def test_the_build_says_once_that_the_repository_is_a_placeholder(book_build):
@@ -414,7 +415,7 @@ def test_the_build_says_once_that_the_repository_is_a_placeholder(book_build):
 def test_students_guide_links_every_exercise_into_the_site(book_build):
     soup = BeautifulSoup((HTML / "book/appendix_students.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = {a["href"] for a in soup.find_all("a", href=True) if a.has_attr("download")}
-    assert {f"../exercises/{n}/{n}.ipynb" for n in bookext.ASSIGNMENTS} <= hrefs
+    assert {f"../exercises/{n}/{n}.ipynb" for n in bookext.course_assignments()} <= hrefs
 
 
 # --------------------------------------------------------------------------------------------

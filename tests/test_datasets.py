@@ -21,13 +21,11 @@ import numpy as np
 import pytest
 
 from scratchcnn import datasets
+from mnist_support import MISSING_REASON, official_dir
 from scratchcnn.datasets import TEST_FILES, TRAIN_FILES
 
-OFFICIAL_DIR = Path(os.environ.get("MNIST_DIR") or Path(__file__).resolve().parents[2] / "shared/datasets/mnist")
-needs_official = pytest.mark.skipif(
-    not all((OFFICIAL_DIR / name).is_file() for name in TEST_FILES),
-    reason=f"the official MNIST test files are not in {OFFICIAL_DIR} (set MNIST_DIR)",
-)
+OFFICIAL_DIR = official_dir() or Path("no-official-mnist")
+needs_official = pytest.mark.skipif(OFFICIAL_DIR.name == "no-official-mnist", reason=MISSING_REASON)
 
 
 @pytest.fixture(autouse=True)

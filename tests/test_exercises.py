@@ -12,13 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.config import REPO_ROOT, Workdir, available_assignments, release_notebook, source_notebook
+from autograder.config import REPO_ROOT, Workdir, assignments, release_notebook, source_notebook
+from mnist_support import OFFICIAL_DIR
 from autograder.probes import load_spec
 from autograder.reconstruct import Template
 from autograder.release import generate
 from autograder.verdict import parse_checks
 
-ASSIGNMENTS = available_assignments()
+ASSIGNMENTS = assignments()
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
 
 
@@ -34,7 +35,6 @@ def fresh_release(tmp_path_factory):
 
 # The official MNIST test digits that convnet's hidden test uses (it falls back on the
 # subset's own test digits when they are missing; the grader never does).
-OFFICIAL_MNIST = Path(os.environ.get("MNIST_DIR") or REPO_ROOT.parent / "shared" / "datasets" / "mnist")
 # convnet's training cell may take 3 minutes; nbgrader stops a cell after 30 s by default.
 CELL_TIMEOUT = 300
 
@@ -49,8 +49,8 @@ def kernel_finds_autograder(monkeypatch):
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    if OFFICIAL_MNIST.is_dir():
-        monkeypatch.setenv("MNIST_DIR", str(OFFICIAL_MNIST))
+    if OFFICIAL_DIR:
+        monkeypatch.setenv("MNIST_DIR", str(OFFICIAL_DIR))
 
 
 def validate(path, invert=False):

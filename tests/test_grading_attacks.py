@@ -26,14 +26,14 @@ from autograder.grade import grade
 from autograder.probes import load_spec
 from autograder.sandbox import bwrap_path
 from grading_cases import HERE, build, cases, write_submission
+from mnist_support import HAVE_OFFICIAL, MISSING_REASON, OFFICIAL_DIR
 
 TIME_LIMIT = 20  # short, so that the endless loops end soon; notebooks that train keep their own
 ASSIGNMENTS = sorted(folder.name for folder in HERE.iterdir() if folder.is_dir() and list(folder.glob("*.py")))
 CASES = [case for assignment in ASSIGNMENTS for case in cases(assignment)]
 # The official MNIST test digits, which convnet's hidden test needs in the grader.
-OFFICIAL_MNIST = Path(os.environ.get("MNIST_DIR") or REPO_ROOT.parent / "shared" / "datasets" / "mnist")
-HAVE_MNIST = all((OFFICIAL_MNIST / name).is_file() for name in ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"))
-NEEDS_MNIST = {"convnet"}
+OFFICIAL_MNIST, HAVE_MNIST = OFFICIAL_DIR, HAVE_OFFICIAL
+NEEDS_MNIST = {name for name in ASSIGNMENTS if load_spec(name).hidden_data}
 
 
 def _time_limit(assignment):
@@ -144,7 +144,7 @@ def test_each_case_gets_the_score_its_code_earns(graded, case):
     if case.name == "snooping" and not bwrap_path():
         pytest.skip("file-system isolation needs bubblewrap")
     if case.assignment in NEEDS_MNIST and not HAVE_MNIST:
-        pytest.skip(f"the official MNIST test digits are not in {OFFICIAL_MNIST} (set MNIST_DIR)")
+        pytest.skip(MISSING_REASON)
     result = graded["results"][case.assignment][case.name]
     assert result["score"] == case.score, result
     assert case.status_matches(result["status"]), result
@@ -250,8 +250,9 @@ def test_trained_networks_are_judged_on_digits_whose_labels_stay_with_the_grader
 
 
 def test_the_sandbox_gets_the_images_and_the_grader_keeps_the_labels(monkeypatch):
-    from autograder.assignments.convnet import SPEC, hidden_digits
+    from autograder.probes import spec_module
 
+    SPEC, hidden_digits = load_spec("convnet"), spec_module("convnet").hidden_digits
     if not HAVE_MNIST:
         pytest.skip("the official MNIST test digits are not available")
     monkeypatch.setenv("MNIST_DIR", str(OFFICIAL_MNIST))
@@ -262,8 +263,9 @@ def test_the_sandbox_gets_the_images_and_the_grader_keeps_the_labels(monkeypatch
 
 
 def test_grading_without_the_hidden_data_set_fails_clearly(tmp_path, monkeypatch):
-    from autograder.assignments.convnet import hidden_digits
+    from autograder.probes import spec_module
 
+    hidden_digits = spec_module("convnet").hidden_digits
     monkeypatch.setenv("MNIST_DIR", str(tmp_path / "no-mnist"))
     monkeypatch.setenv("SCRATCHCNN_CACHE", str(tmp_path / "no-cache"))
     hidden_digits.cache_clear()  # a copy loaded earlier in this process would hide the problem

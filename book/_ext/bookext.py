@@ -50,8 +50,12 @@ from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
-# The assignments of the course, in the order they are done (exercises/<name>/<name>.ipynb).
-ASSIGNMENTS = ("toyConv", "toyPooling", "im2col", "layers", "convnet")
+
+def course_assignments():
+    """The course's assignments, as the grader finds them (the folders of solutions/)."""
+    from autograder.config import assignments
+
+    return assignments()
 
 
 # The repository URL _config.yml ships with. Until an instructor replaces it, nothing on the
@@ -108,8 +112,8 @@ def exercise_role(name, rawtext, text, lineno, inliner, options=None, content=No
     env = inliner.document.settings.env
     assignment = text.strip()
     location = (env.docname, lineno)
-    if assignment not in ASSIGNMENTS:
-        msg = f"unknown exercise {assignment!r}; the exercises are {', '.join(ASSIGNMENTS)}"
+    if assignment not in course_assignments():
+        msg = f"unknown exercise {assignment!r}; the exercises are {', '.join(course_assignments())}"
         logger.warning(msg, location=location)
     path = exercise_path(assignment)
     if not (Path(env.app.confdir) / path).is_file():
@@ -169,8 +173,9 @@ def absolute_paths(text, folders):
     text = _ANSI.sub("", text)
     found = []
     for folder in folders:
-        for match in re.finditer(r"(?<![\w.~/-])" + re.escape(folder) + r"(?![\w.-])[^\s'\"<>,:)]*", text):
-            found.append(match.group(0))
+        for match in re.finditer(r"(?<![\w.~/-])" + re.escape(folder) + r"(?![\w.-])[^\s'\"<>,:)`]*", text):
+            if match.group(0).rstrip("/") != tempfile.gettempdir():  # "/tmp" alone names no machine
+                found.append(match.group(0))
     found += [match.group(1) for match in _FRAME.finditer(text)]
     return list(dict.fromkeys(found))
 

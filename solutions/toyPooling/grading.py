@@ -6,7 +6,7 @@ several channels, non-square windows and strides the visible tests do not use, c
 are random normal numbers, so no window holds two equal maxima: the right answer is unique.
 """
 
-from ..probes import Case, Forbidden, Probe, Spec, returned
+from autograder.probes import Case, Forbidden, Probe, Spec, returned
 
 # (x shape (N, C, H, W), pool_h, pool_w, stride)
 SETTINGS = [
@@ -68,6 +68,7 @@ def reference_backward(case):
 
 SPEC = Spec(
     name="toyPooling",
+    order=2,
     memory_limit=2**30,  # the toy exercises need little; a memory bomb fails sooner
     library=("util",),
     probes=[

@@ -5,7 +5,7 @@ several channels and filters, strides and paddings the visible tests do not use,
 with ``scratchcnn.layers.Convolution`` (its analytic gradients for the backward pass).
 """
 
-from ..probes import Case, Forbidden, Probe, Spec, returned
+from autograder.probes import Case, Forbidden, Probe, Spec, returned
 
 # (x shape (N, C, H, W), W shape (FN, C, FH, FW), stride, pad)
 SETTINGS = [
@@ -70,6 +70,7 @@ def reference_backward(case):
 
 SPEC = Spec(
     name="toyConv",
+    order=1,
     memory_limit=2**30,  # the toy exercises need little; a memory bomb fails sooner
     library=("util",),
     probes=[

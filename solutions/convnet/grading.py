@@ -21,7 +21,7 @@ import functools
 
 import numpy as np
 
-from ..probes import Case, Forbidden, HiddenData, Probe, Spec
+from autograder.probes import Case, Forbidden, HiddenData, Probe, Spec
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
 # (input_dim (C, H, W), conv_param, hidden_size, output_size, batch size N)
@@ -176,6 +176,7 @@ _REASON = (
 
 SPEC = Spec(
     name="convnet",
+    order=5,
     # The notebook asks for at most 3 minutes of training; the rest of it, the hidden tests on
     # 10,000 digits included, takes well under a minute on one core; the remainder is a margin
     # for a busy machine. A notebook stopped here loses the training test (status timeout).

@@ -13,7 +13,7 @@ Hidden tests:
 
 import numpy as np
 
-from ..probes import Case, Forbidden, Probe, Spec
+from autograder.probes import Case, Forbidden, Probe, Spec
 
 # (x shape (N, C, H, W), FH, FW, stride, pad): none is used by the visible tests.
 SETTINGS = [
@@ -146,6 +146,7 @@ COL2IM_TESTS = ("test_col2im_lecture", "test_col2im_hidden")
 
 SPEC = Spec(
     name="im2col",
+    order=3,
     memory_limit=2**30,  # the largest array of the notebook has a few thousand entries
     probes=[
         Probe("output_size", make_size_cases, call_size, lambda case: {}, extra=judge_size),

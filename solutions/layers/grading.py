@@ -13,12 +13,11 @@ maximum (one max case has only negative inputs, where zero padding would win), a
 pooling divides by the whole window, padded cells included.
 """
 
-from ..probes import Case, Forbidden, Probe, Spec
+from autograder.probes import Case, Forbidden, Probe, Spec, spec_module
 
 # The convolution's cases and reference answers are toyConv's, on other settings.
-from . import toyconv
-from .toyconv import reference_backward as reference_conv_backward
-from .toyconv import reference_forward as reference_conv_forward
+toyconv = spec_module("toyConv")
+reference_conv_forward, reference_conv_backward = toyconv.reference_forward, toyconv.reference_backward
 
 # (x shape (N, C, H, W), W shape (FN, C, FH, FW), stride, pad)
 CONV_SETTINGS = [
@@ -129,6 +128,7 @@ POOL_TESTS = ("test_pool_forward_lecture", "test_pool_forward_hidden", "test_poo
 
 SPEC = Spec(
     name="layers",
+    order=4,
     memory_limit=2**30,  # the largest array of the notebook has a few thousand entries
     library=("util", "gradient"),
     probes=[
