@@ -2,18 +2,22 @@
 
 The grader leads the conversation (:class:`Conversation`); the runner in the sandbox
 follows (:class:`Endpoint`): it announces ``ready``, then for each ``run`` command runs one
-cell and answers with the records of its checks and ``done``. The grader keeps only the
-messages it asked for: records of the checks of the test cell it is waiting on, sent while
-it waits on that cell, and that cell's ``done``. Anything else (a message out of turn, a
-record of a check that is not in the cell, a second record of a check, a line that is not
-JSON) is counted as *stray* and flags the notebook for a human look, since honest code never
-writes to these pipes.
+cell and answers with the records of its checks and ``done``. Each command carries a fresh
+random ``turn`` token that every answer must repeat, so nothing written before the grader
+asked (by a cell that ran earlier, or a thread it left behind) can pass for an answer. The
+grader keeps only the messages it asked for: records of the checks of the test cell it is
+waiting on, with that turn's token, and that cell's ``done``. Anything else (a message out
+of turn, a record of a check that is not in the cell, a second record of a check, a line
+that is not JSON) is counted as *stray* and flags the notebook for a human look, since
+honest code never writes to these pipes. Every message starts and ends with a newline, so
+half a line written by the student cannot swallow the next real message.
 
 Limits: the grader stops reading at the run's deadline and after ``max_bytes`` bytes; a
 longer line than that is a stray message, never a reason to hang or to run out of memory.
 """
 
 import os
+import secrets
 import selectors
 import time
 from dataclasses import dataclass, field
@@ -41,7 +45,7 @@ class Endpoint:
             selector.select(1.0)
 
     def send(self, entry):
-        view = memoryview(records.line(entry))
+        view = memoryview(b"\n" + records.line(entry))
         while view:
             try:
                 view = view[self._write(self._out, view) :]
@@ -167,6 +171,8 @@ class Conversation:
     def wait_ready(self):
         """True once the runner said it is ready (before any student code ran)."""
         for line in self._lines():
+            if not line.strip():
+                continue
             if (records.parse(line) or {}).get("op") == "ready":
                 return True
             self.stray += 1
@@ -174,16 +180,20 @@ class Conversation:
 
     def run_cell(self, index, kind, source, cases=None, checks=()):
         """Run one cell; ``checks`` are the names whose records this (test) cell may send."""
-        command = {"op": "run", "index": index, "kind": kind, "source": source, "cases": cases or {}}
+        turn = secrets.token_hex(16)
+        command = {"op": "run", "index": index, "turn": turn, "kind": kind, "source": source, "cases": cases or {}}
         reply = Reply()
         for line in self._lines(records.line(command)):
+            if not line.strip():
+                continue
             message = records.parse(line)
             op = message.get("op") if message else None
-            if op == "done" and message.get("index") == index:
+            current = message is not None and message.get("index") == index and message.get("turn") == turn
+            if op == "done" and current:
                 outputs = message.get("outputs")
                 reply.outputs = outputs if isinstance(outputs, list) else []
                 return reply
-            name = message.get("check") if op == "record" and message.get("index") == index else None
+            name = message.get("check") if op == "record" and current else None
             if isinstance(name, str) and name in checks and name not in reply.records:
                 reply.records[name] = message
             else:

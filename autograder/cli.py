@@ -3,7 +3,8 @@
     release [ASSIGNMENT ...]          regenerate exercises/ from solutions/
     collect ASSIGNMENT PATH           store a folder or zip of submissions (read-only, sha256)
     grade ASSIGNMENT [--jobs N]       grade the collected submissions in the sandbox
-                                      (--student ID: only these students)
+                                      (--student ID: only these students;
+                                      --cluster tcp://HOST:PORT: on a Dask cluster's workers)
     feedback ASSIGNMENT               HTML feedback per student
     export FILE.csv                   student_id, assignment, score, max_score, status,
                                       raw_score, late_penalty, final_score
@@ -17,7 +18,9 @@
     publish [--book DIR] [--into DIR] the public site: built book + exercises/, checked for leaks
 
 Every command takes --workdir DIR, before or after the command's name (default: grading/
-at the repository root, or $AUTOGRADER_WORKDIR).
+at the repository root, or $AUTOGRADER_WORKDIR), and --db URL, the gradebook as an
+SQLAlchemy URL (default: $AUTOGRADER_DB, else gradebook.db in the working folder; a
+PostgreSQL server lets several graders share one gradebook).
 
 Due dates, late policies and extensions: course.toml at the repository root (or
 $AUTOGRADER_COURSE, or --course FILE for export and report); see autograder/course.py.
@@ -52,10 +55,14 @@ def parser():
         prog="python -m autograder", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     workdir_help = "grading working folder (default: grading/ at the repository root)"
+    db_help = ("the gradebook, an SQLAlchemy URL such as postgresql://USER@HOST/DATABASE "
+               "(default: $AUTOGRADER_DB, else gradebook.db in the working folder)")  # fmt: skip
     main.add_argument("--workdir", help=workdir_help)
-    # The same option after the command's name; SUPPRESS keeps a value given before it.
+    main.add_argument("--db", metavar="URL", help=db_help)
+    # The same options after the command's name; SUPPRESS keeps a value given before it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--workdir", default=argparse.SUPPRESS, help=workdir_help)
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=db_help)
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_command(name, **kwargs):
@@ -78,6 +85,8 @@ def parser():
     command.add_argument("--force", action="store_true", help="grade again even if nothing changed")
     command.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     command.add_argument("--no-sandbox", action="store_true", help="run without bubblewrap (unsafe: trusted code only)")
+    command.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                         help="run the notebooks on the workers of this Dask scheduler (see autograder/GUIDE_CLUSTER.md)")  # fmt: skip
     command.set_defaults(run=grade.main)
 
     command = add_command("feedback", help="write HTML feedback per student")

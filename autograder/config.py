@@ -18,7 +18,8 @@ Everything grading produces lives in one git-ignored working folder (``grading/`
     submitted/<student>/<assignment>/      collected notebooks, read-only, with timestamp.txt
     autograded/<student>/<assignment>/     the graded copies formgrader shows
     feedback/<student>/<assignment>/       HTML feedback
-    gradebook.db                           nbgrader's gradebook (manual grades live here too)
+    gradebook.db                           nbgrader's gradebook (manual grades live here too), unless
+                                           --db URL or $AUTOGRADER_DB names another (PostgreSQL)
     manifests/<assignment>.json            what was collected: file names, sha256, problems
     results/<assignment>/<student>.json    one grading result per student (resume, export)
     backups/                               the gradebook, copied before every grading run
@@ -67,11 +68,26 @@ def default_workdir():
     return Path(os.environ.get("AUTOGRADER_WORKDIR") or REPO_ROOT / "grading").resolve()
 
 
-class Workdir:
-    """The grading working folder and the paths inside it."""
+def default_db_url(workdir_root):
+    """The gradebook's SQLAlchemy URL: ``$AUTOGRADER_DB`` if set, else gradebook.db (SQLite)
+    in the working folder."""
+    return os.environ.get("AUTOGRADER_DB") or f"sqlite:///{Path(workdir_root) / 'gradebook.db'}"
 
-    def __init__(self, path=None):
+
+class Workdir:
+    """The grading working folder and the paths inside it.
+
+    ``db``: the gradebook's SQLAlchemy URL (``--db``), e.g.
+    ``postgresql://grader@db.example.org/cnn2025``; by default ``$AUTOGRADER_DB``, else the
+    SQLite file gradebook.db in the working folder. nbgrader (formgrader included, through
+    :meth:`nbgrader_config`) uses the same URL.
+    """
+
+    def __init__(self, path=None, db=None):
         self.root = Path(path).resolve() if path else default_workdir()
+        url = db or default_db_url(self.root)
+        # SQLAlchemy dropped the "postgres://" spelling that some hosting services print.
+        self._db_url = "postgresql://" + url[len("postgres://") :] if url.startswith("postgres://") else url
 
     submitted = property(lambda self: self.root / "submitted")
     autograded = property(lambda self: self.root / "autograded")
@@ -86,7 +102,20 @@ class Workdir:
 
     @property
     def db_url(self):
-        return f"sqlite:///{self.gradebook}"
+        return self._db_url
+
+    @property
+    def db_is_sqlite(self):
+        return self._db_url.startswith("sqlite")
+
+    def has_gradebook(self):
+        """Whether a gradebook may exist yet (an SQLite file must; a database server may)."""
+        if not self.db_is_sqlite:
+            return True
+        from sqlalchemy.engine import make_url
+
+        database = make_url(self._db_url).database
+        return bool(database) and database != ":memory:" and Path(database).exists()
 
     def create(self):
         self.root.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .config import REPO_ROOT, assignments
+from .config import REPO_ROOT
+from .config import assignments as course_assignments
 
 COURSE_FILE = "course.toml"
 POLICIES = ("none", "per_day", "per_hour", "zero")
@@ -163,8 +164,8 @@ def load_course(path=None):
     assignments, extensions = {}, {}
     for section in ("assignments", "extensions"):
         for name in data.get(section, {}):
-            if name not in assignments():
-                raise ValueError(f"{path.name}: [{section}.{name}]: unknown assignment (the course has {', '.join(assignments())})")
+            if name not in course_assignments():
+                raise ValueError(f"{path.name}: [{section}.{name}]: unknown assignment (the course has {', '.join(course_assignments())})")
     for name, table in data.get("assignments", {}).items():
         assignments[name] = _policy(name, table, path)
     for name, table in data.get("extensions", {}).items():

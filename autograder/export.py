@@ -124,7 +124,7 @@ def export(path, workdir, assignments=None, format="csv", course=None, missing="
 
 
 def main(args):
-    workdir = Workdir(args.workdir)
+    workdir = Workdir(args.workdir, getattr(args, "db", None))
     course = load_course(getattr(args, "course", None))
     format = getattr(args, "format", None) or "csv"
     data = export(args.file, workdir, args.assignment, format, course, getattr(args, "missing", None) or "zero")

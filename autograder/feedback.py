@@ -67,7 +67,7 @@ def generate(assignment, workdir):
 
 
 def main(args):
-    pages, failed = generate(args.assignment, Workdir(args.workdir))
+    pages, failed = generate(args.assignment, Workdir(args.workdir, getattr(args, "db", None)))
     for page in pages:
         print(page)
     for student, reason in failed.items():

@@ -30,7 +30,7 @@ import tempfile
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import cgroup, collect, gradebook, reconstruct, records, sandbox, sanitize, static, submission, verdict
@@ -64,20 +64,26 @@ VERDICT_MODULES = (
 )  # fmt: skip
 
 
-def code_fingerprint(assignment):
-    """sha256 of what a score depends on besides the submission and the limits: the source
-    notebook, every grading specification (one may build on another), the grader's modules
-    that decide verdicts, the reference library and nbgrader's version."""
-    import nbgrader
-
+def fingerprint_files(assignment):
+    """The files a score depends on besides the submission: the source notebook, every
+    grading specification (one may build on another), the grader's modules that decide
+    verdicts and the reference library."""
     from .config import grading_file
     from .config import assignments as course_assignments
 
     paths = [source_notebook(assignment)] + [grading_file(name) for name in course_assignments()]
     paths += [PACKAGE / f"{name}.py" for name in VERDICT_MODULES]
     paths += sorted(sandbox.library_folder().glob("*.py"))
+    return paths
+
+
+def code_fingerprint(assignment):
+    """sha256 of what a score depends on besides the submission and the limits: the files of
+    :func:`fingerprint_files` and nbgrader's version."""
+    import nbgrader
+
     digest = hashlib.sha256(nbgrader.__version__.encode())
-    for path in paths:
+    for path in fingerprint_files(assignment):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
@@ -267,8 +273,32 @@ def _status(run, limits, manual_reasons):
     return "graded"
 
 
-def grade_student(context, student, entry):
-    """Grade one student's collected submission; returns the result (a JSON-able dict)."""
+@dataclass
+class Prepared:
+    """One student's grading up to the sandbox run (see :func:`prepare_student`).
+
+    ``cells`` and ``files`` are what the sandbox gets (the hidden tests' inputs only, packed
+    into their test cells); the rest, the hidden answers above all, stays in this process
+    for :func:`finish_student`.
+    """
+
+    student: str
+    entry: dict
+    key: str
+    rebuilt: object
+    findings: object
+    hidden_cases: dict
+    cells: list  # [{"index", "kind", "source", "cases", "checks"}], as sandbox.run takes them
+    files: dict  # {relative path: path of the collected file}, the notebook itself left out
+    notes: list
+
+
+def prepare_student(context, student, entry):
+    """Everything before the sandbox run: read, rebuild, inspect, draw the hidden cases.
+
+    Returns a :class:`Prepared`, or the student's result (a dict) if the submission cannot be
+    run at all (no notebook, a changed file, an unreadable notebook).
+    """
     key = context.result_key(entry)
     if not entry.get("notebook"):
         return _error_result(student, "; ".join(entry.get("notes") or ["no notebook"]), key)
@@ -290,13 +320,23 @@ def grade_student(context, student, entry):
         code_cells.append(
             {"index": index, "kind": kind, "source": cell["source"], "cases": packed.get(grade_id), "checks": checks.get(grade_id, ())}
         )
+    return Prepared(student, entry, key, rebuilt, findings, hidden_cases, code_cells, files, notes)
+
+
+def run_locally(context, prepared):
+    """The sandbox run of one prepared student on this machine (``grade --jobs``)."""
     scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-"))
     try:
-        run = sandbox.run(context.spec, code_cells, scratch / "run", files, context.limits, context.use_bwrap)
+        return sandbox.run(context.spec, prepared.cells, scratch / "run", prepared.files, context.limits, context.use_bwrap)
     finally:
         sandbox.remove_tree(scratch)
 
-    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, hidden_cases)
+
+def finish_student(context, prepared, run):
+    """Everything after the sandbox run, in this process: judge every test cell, write the
+    graded copy; returns the result (a JSON-able dict)."""
+    rebuilt, findings, entry = prepared.rebuilt, prepared.findings, prepared.entry
+    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, prepared.hidden_cases)
     manual_reasons = [f"answer cell {gid!r} not found in the submission (nbgrader metadata deleted?)" for gid in rebuilt.unmatched]
     manual_reasons += [f"code to check by hand: {what}" for what in findings.suspicious]
     if run.stray:
@@ -304,33 +344,41 @@ def grade_student(context, student, entry):
             f"the notebook's process sent the grader {run.stray} message(s) it did not ask for "
             "(honest code never writes to the grader's channel)"
         )
-    _write_graded_notebook(context, student, rebuilt, run, verdict_outputs)
+    _write_graded_notebook(context, prepared.student, rebuilt, run, verdict_outputs)
     return {
-        "student": student,
+        "student": prepared.student,
         "status": _status(run, context.limits, manual_reasons),
         "score": sum(cell["score"] or 0.0 for cell in result_cells.values()),
         "cells": result_cells,
         "comments": _comments(context, rebuilt, findings),
         "manual_reasons": manual_reasons,
-        "notes": list(entry.get("notes", [])) + notes + rebuilt.notes + [f"syntax error in {w}" for w in findings.syntax_errors],
+        "notes": list(entry.get("notes", [])) + prepared.notes + rebuilt.notes + [f"syntax error in {w}" for w in findings.syntax_errors],
         "seconds": round(run.elapsed, 2),
-        "key": key,
+        "key": prepared.key,
     }
+
+
+def grade_student(context, student, entry):
+    """Grade one student's collected submission on this machine; returns the result."""
+    prepared = prepare_student(context, student, entry)
+    if isinstance(prepared, dict):
+        return prepared
+    return finish_student(context, prepared, run_locally(context, prepared))
 
 
 def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs):
     """The autograded copy formgrader and the feedback show: the graded cells and outputs.
 
     Written as plain JSON: the cells are the template's (valid nbformat) with the student's
-    source, and every output was rebuilt here by :mod:`autograder.sanitize` (only text and
+    source, and every output was rebuilt by :mod:`autograder.sanitize` (only text and
     checked PNG images, bounded in size), so nbformat's schema validation would only cost
     time on every notebook.
     """
-    cells, budget = [], sanitize.Budget()
+    cells = []
     for index, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds)):
         cell = dict(cell, id=f"cell-{index}")
         if cell["cell_type"] == "code":
-            cell["outputs"] = verdict_outputs.get(index) or sanitize.outputs(run.outputs.get(index), context.limits.output, budget)
+            cell["outputs"] = verdict_outputs.get(index) or run.outputs.get(index, [])
             cell["execution_count"] = None
         cells.append(cell)
     notebook = {"cells": cells, "metadata": context.template.notebook.metadata, "nbformat": 4, "nbformat_minor": 5}
@@ -392,22 +440,52 @@ def _record(gb, assignment, result, entry, review):
     gb.db.commit()
 
 
-def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=True, progress=True, students=None):
+def _grader_failed(student, error):
+    """The result of a student whose grading raised (a grader bug, or a cluster's refusal)."""
+    return _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
+
+
+def _local_results(context, manifest, todo, jobs):
+    """(student, result) of each student of ``todo`` as soon as it is known, ``jobs`` at a time."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(grade_student, context, s, manifest[s]): s for s in todo}
+        for future in as_completed(futures):
+            student = futures[future]
+            try:
+                result = future.result()
+            except Exception as error:  # a grader bug must not stop the rest of the class
+                traceback.print_exc()
+                result = _grader_failed(student, error)
+            yield student, result
+
+
+def grade(
+    assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=True, progress=True, students=None,
+    cluster=None, stats=None,
+):  # fmt: skip
     """Grade the collected submissions of ``assignment``; returns {student: result}.
 
     Results reused from an earlier run go to the gradebook first; each new result goes to
     results/ and then to the gradebook as soon as it is known, while the other notebooks run.
+
+    ``cluster``: the address of a Dask scheduler (``tcp://HOST:PORT``) or a
+    ``distributed.Client``; the notebooks then run on its workers (see
+    :mod:`autograder.cluster`) and everything else here, as without it. ``stats``: a dict
+    this fills with what the run learnt about the cluster (``retried``: {student: how many
+    times the task started}, ``dashboard``, ``workers``).
     """
     from tqdm import tqdm
 
     check_assignment(assignment)
-    if use_bwrap and not sandbox.bwrap_path():
+    if cluster is not None and not use_bwrap:
+        raise ValueError("--no-sandbox cannot be used with --cluster: the workers always grade in their sandbox")
+    if cluster is None and use_bwrap and not sandbox.bwrap_path():
         raise ValueError(
             "the sandbox does not work here (it needs bubblewrap, util-linux's setpriv and mount, and "
             "user namespaces): student code would run with your rights and see your files. Install "
             "the package bubblewrap, or use --no-sandbox to grade anyway, for code you trust"
         )
-    if progress and cgroup.unavailable_reason():
+    if progress and cluster is None and cgroup.unavailable_reason():
         print(f"warning: no process limit for the notebooks: {cgroup.unavailable_reason()}; "
               "a fork bomb is stopped by the time limit only", file=sys.stderr)  # fmt: skip
     manifest = collect.load_manifest(workdir, assignment)["students"]
@@ -416,7 +494,9 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
         raise ValueError(f"no collected {assignment} submission for {', '.join(unknown)}")
     workdir.create()
     workdir.tmp.mkdir(exist_ok=True)
-    gradebook.backup(workdir)
+    if gradebook.backup(workdir) is None and not workdir.db_is_sqlite and progress:
+        print("note: the gradebook is on a database server; back it up with its own tools "
+              "(PostgreSQL: pg_dump), see autograder/GUIDE_CLUSTER.md", file=sys.stderr)  # fmt: skip
     register(assignment, workdir)
     context = Context(assignment, workdir, time_limit, use_bwrap)
     chosen = sorted(manifest) if students is None else sorted(set(students))
@@ -433,24 +513,33 @@ def grade(assignment, workdir, jobs=1, time_limit=None, force=False, use_bwrap=T
 
     results = {student: previous[student] for student in chosen if reusable(student)}
     todo = [student for student in chosen if student not in results]
-    with gradebook.open_gradebook(workdir) as gb, ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for student, result in results.items():
-            _record(gb, assignment, result, manifest[student], review=False)
-        futures = {pool.submit(grade_student, context, s, manifest[s]): s for s in todo}
-        bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
-        for future in as_completed(futures):
-            student = futures[future]
-            try:
-                result = future.result()
-            except Exception as error:  # a grader bug must not stop the rest of the class
-                traceback.print_exc()
-                result = _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
-            _save_result(workdir, assignment, result)
-            review = previous.get(student, {}).get("key") != result.get("key")
-            _record(gb, assignment, result, manifest[student], review)
-            results[student] = result
-            bar.update()
-        bar.close()
+    session = None
+    if cluster is not None and todo:
+        from .cluster import Session
+
+        session = Session(cluster, context, progress=progress)  # refuses if no worker can grade
+    lock = gradebook.WriteLock(workdir)  # other graders may share a PostgreSQL gradebook
+    try:
+        with gradebook.open_gradebook(workdir) as gb:
+            for student, result in results.items():
+                with lock:
+                    _record(gb, assignment, result, manifest[student], review=False)
+            stream = session.results(manifest, todo) if session else _local_results(context, manifest, todo, jobs)
+            bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
+            for student, result in stream:
+                _save_result(workdir, assignment, result)
+                review = previous.get(student, {}).get("key") != result.get("key")
+                with lock:
+                    _record(gb, assignment, result, manifest[student], review)
+                results[student] = result
+                bar.update()
+            bar.close()
+    finally:
+        lock.close()
+        if session:
+            if stats is not None:
+                stats.update(session.stats())
+            session.close()
     return dict(sorted(results.items()))
 
 
@@ -467,14 +556,19 @@ def summary(results, assignment, max_score, workdir):
 
 
 def main(args):
-    workdir = Workdir(args.workdir)
+    workdir = Workdir(args.workdir, getattr(args, "db", None))
     if args.no_sandbox:
         print("warning: --no-sandbox: student code runs with your rights and can read and change your files",
               file=sys.stderr)  # fmt: skip
+    stats = {}
     results = grade(
         args.assignment, workdir, jobs=args.jobs, time_limit=args.timeout, force=args.force,
-        use_bwrap=not args.no_sandbox, students=args.student,
+        use_bwrap=not args.no_sandbox, students=args.student, cluster=getattr(args, "cluster", None), stats=stats,
     )  # fmt: skip
     max_score = sum(points for _, points, _ in reconstruct.Template.load(args.assignment).test_cells())
     print(summary(results, args.assignment, max_score, workdir))
+    if stats:
+        from .cluster import describe
+
+        print(describe(stats))
     return 0

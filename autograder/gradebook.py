@@ -6,6 +6,7 @@ are never touched: nbgrader counts a manual score instead of the automatic one, 
 changes nothing an instructor decided. Each student's update is one transaction.
 """
 
+import contextlib
 import os
 import sqlite3
 import time
@@ -39,30 +40,111 @@ def prepare_nbgrader():
     warnings.filterwarnings("ignore", category=SAWarning, module="nbgrader")
 
 
+# The PostgreSQL advisory lock every writer of this course's gradebook takes (any number
+# that no other application of the same database uses; "scratchcnn" in ASCII, truncated).
+ADVISORY_LOCK = 0x7363726174636E6E
+
+
+class WriteLock:
+    """Serialises the writers of one gradebook shared by several graders (PostgreSQL).
+
+    nbgrader creates the tables, the course, the assignments, the students and their
+    submissions with "select, then insert if missing": two graders doing that at the same
+    time (two assignments graded on two machines; the same student in both) would both
+    insert, and one would fail with an IntegrityError. Every write of this package and
+    nbgrader's table creation and release run inside this lock: a session-level PostgreSQL
+    advisory lock held on a connection of its own. Each hold is short (one student's
+    transaction). On SQLite it does nothing: the database file has its own lock and one
+    working folder is graded by one process. Reusable; not reentrant.
+    """
+
+    def __init__(self, workdir):
+        self.url = workdir.db_url
+        self.engine = None
+        self.connection = None
+
+    def __enter__(self):
+        if self.url.startswith("postgresql"):
+            from sqlalchemy import create_engine, text
+
+            if self.engine is None:
+                self.engine = create_engine(self.url, poolclass=_null_pool(), future=True)
+            with _reachable(self.url):
+                self.connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self.connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": ADVISORY_LOCK})
+        return self
+
+    def __exit__(self, *_):
+        if self.connection is not None:
+            from sqlalchemy import text
+
+            try:
+                self.connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK})
+            finally:
+                self.connection.close()  # closing the session releases the lock in any case
+                self.connection = None
+
+    def close(self):
+        if self.engine is not None:
+            self.engine.dispose()
+            self.engine = None
+
+
+@contextlib.contextmanager
+def _reachable(url):
+    """A database that cannot be opened (server down, wrong password) as a ValueError."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        yield
+    except OperationalError as error:
+        shown = make_url(url).render_as_string(hide_password=True)
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise ValueError(f"cannot open the gradebook {shown}: {reason}") from None
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
 def open_gradebook(workdir):
     from nbgrader.api import Gradebook
 
     prepare_nbgrader()
     workdir.create()
-    return Gradebook(workdir.db_url, COURSE_ID)
+    lock = WriteLock(workdir)
+    try:
+        with lock, _reachable(workdir.db_url):  # nbgrader creates the tables and the course row the first time
+            return Gradebook(workdir.db_url, COURSE_ID)
+    finally:
+        lock.close()
 
 
 def backup(workdir):
-    """Copy the gradebook to backups/ (a consistent copy, even mid-write). Returns the path."""
-    if not workdir.gradebook.exists():
+    """Copy an SQLite gradebook to backups/ (a consistent copy, even mid-write); returns the
+    path, or None when there is nothing to copy. A gradebook on a database server is backed
+    up by its own tools (PostgreSQL: pg_dump, see autograder/GUIDE_CLUSTER.md): None."""
+    if not workdir.db_is_sqlite or not workdir.has_gradebook():
         return None
+    from sqlalchemy.engine import make_url
+
     workdir.backups.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**9:09d}"
     target = workdir.backups / f"gradebook-{stamp}.db"
-    with sqlite3.connect(workdir.gradebook) as source, sqlite3.connect(target) as copy:
+    with sqlite3.connect(make_url(workdir.db_url).database) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
     return target
 
 
 def add_students(workdir, student_ids):
-    with open_gradebook(workdir) as gb:
+    lock = WriteLock(workdir)
+    with open_gradebook(workdir) as gb, lock:
         for student in student_ids:
             gb.update_or_create_student(student)
+    lock.close()
 
 
 def save(gb, assignment, result, timestamp, review=True):
@@ -105,7 +187,7 @@ def submissions(workdir):
     ``reviewed`` when the instructor unflagged it in formgrader or gave every cell that
     needed it a manual grade.
     """
-    if not workdir.gradebook.exists():
+    if not workdir.has_gradebook():
         return {}, {}, []
     with open_gradebook(workdir) as gb:
         maxima = {a.name: float(a.max_score) for a in gb.assignments}

@@ -210,7 +210,7 @@ def roster_main(args):
     from . import gradebook
     from .config import Workdir
 
-    workdir = Workdir(args.workdir)
+    workdir = Workdir(args.workdir, getattr(args, "db", None))
     kind, column, students, canvas_columns = read_roster(args.file, getattr(args, "id_column", None),
                                                          getattr(args, "roster_format", "auto") or "auto")  # fmt: skip
     ids = [student for student, _ in students]

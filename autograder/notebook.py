@@ -4,9 +4,14 @@
 
 They work in two modes:
 
-* **Local** (a student's own machine, ``nbgrader validate``): each check runs right here and
-  raises an AssertionError whose message says what is wrong and, where possible, what
-  usually causes it. Hidden tests compare with the reference library on practice inputs.
+* **Local** (a student's own machine, ``nbgrader validate``): each check runs right here. A
+  passing check prints one short line (what passed, and the points of its test cell, read
+  from the cell's comment). A failing one raises an AssertionError whose message says what
+  is wrong and, when the answer is what one of the check's usual ``mistakes`` gives, which
+  mistake (see :mod:`autograder.compare`). In IPython the message comes first, wrapped for a
+  terminal of 80 columns (``nbgrader validate`` cuts longer lines), and the checks' own
+  frames are hidden from tracebacks. Hidden tests compare with the reference library on
+  practice inputs.
 * **Graded** (inside the grader's sandbox, switched on by :mod:`autograder.runner`): the
   checks only *record* the values they are given; they never raise and decide nothing. The
   grader reads the records in its own process and compares them there (with the expected
@@ -21,13 +26,85 @@ level of a test cell; its first argument is a name unique in the notebook, and e
 argument except the student's value is a literal.
 """
 
+import re
+import sys
+import textwrap
+import types
+
 import numpy as np
 
 from . import records
-from .compare import ATOL, RTOL, mismatch, shape_mismatch
+from .compare import ATOL, RTOL, check_mistakes, mismatch, shape_mismatch
 from .probes import PRACTICE_SEED, load_spec
 
 __all__ = ["expect_shape", "expect_close", "expect_error", "hidden_tests"]
+
+WIDTH = 76  # characters per line of a message: nbgrader validate indents by 4 and cuts at 87
+
+
+class CheckFailed(AssertionError):
+    """A failed check. IPython shows its message first and alone, wrapped to :data:`WIDTH`."""
+
+    def _render_traceback_(self):
+        return wrap(f"AssertionError: {self}")
+
+
+def wrap(message, width=WIDTH):
+    """``message`` as lines of at most ``width`` characters, never breaking inside a word."""
+    lines = []
+    for paragraph in str(message).splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, width, subsequent_indent="    ", break_long_words=False,
+                               break_on_hyphens=False) or [""]
+    return lines
+
+
+def _current_cell():
+    """The source of the IPython cell running now, or None outside IPython."""
+    try:
+        shell = sys.modules["IPython"].get_ipython()
+        return shell.history_manager.input_hist_raw[-1]
+    except Exception:  # no IPython, no history: print without the points
+        return None
+
+
+def _where(name):
+    """'  [check i of k, a P-point test]' for check ``name`` of the running test cell, or ''."""
+    source = _current_cell()
+    if not source:
+        return ""
+    points = re.search(r"\((\d+(?:\.\d+)?) points?\)", source)
+    try:
+        from .verdict import parse_checks
+
+        names = [check.name for check in parse_checks(source)]
+    except Exception:  # not a test cell the grader could read: say only what passed
+        return ""
+    if name not in names or not points:
+        return ""
+    return f"  [check {names.index(name) + 1} of {len(names)}, a {points.group(1)}-point test]"
+
+
+def _passed(name, what="", key=None):
+    print(f"\u2713 {name}{what}{_where(key or name)}")
+
+
+def _fail(message):
+    __tracebackhide__ = True
+    raise CheckFailed(message)
+
+
+def _own_code(traceback):
+    """``traceback`` without the frames of the grader's code (this package, grading.py)."""
+    frames = []
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if not module.startswith(("autograder.", "autograder_specs.")):
+            frames.append(traceback)
+        traceback = traceback.tb_next
+    chain = None
+    for tb in reversed(frames):
+        chain = types.TracebackType(chain, tb.tb_frame, tb.tb_lasti, tb.tb_lineno)
+    return chain
 
 
 class Checks:
@@ -54,27 +131,36 @@ class Checks:
         except ValueError as error:
             self._record(name, {"error": str(error)})
 
-    def expect_shape(self, name, actual, shape, hint=""):
-        """``actual`` has shape ``shape`` (a literal tuple)."""
+    def expect_shape(self, name, actual, shape, hint="", mistakes=()):
+        """``actual`` has shape ``shape`` (a literal tuple); ``mistakes``: see autograder.compare."""
+        __tracebackhide__ = True
         actual_shape = np.shape(actual)
         if self._write:
             self._record_value(name, actual_shape)
             return
-        problem = shape_mismatch(name, actual_shape, shape, hint)
+        check_mistakes(mistakes)
+        problem = shape_mismatch(name, actual_shape, shape, hint, mistakes)
         if problem:
-            raise AssertionError(problem)
+            _fail(problem)
+        _passed(name, f": shape {tuple(shape)}")
 
-    def expect_close(self, name, actual, expected, hint="", rtol=RTOL, atol=ATOL):
-        """``actual`` equals ``expected`` (a literal: number or nested lists) within tolerance."""
+    def expect_close(self, name, actual, expected, hint="", rtol=RTOL, atol=ATOL, mistakes=()):
+        """``actual`` equals ``expected`` (a literal: number or nested lists) within tolerance.
+
+        ``mistakes``: the usual mistakes to recognise (see autograder.compare)."""
+        __tracebackhide__ = True
         if self._write:
             self._record_value(name, actual)
             return
-        problem = mismatch(name, actual, expected, rtol, atol, hint)
+        check_mistakes(mistakes)
+        problem = mismatch(name, actual, expected, rtol, atol, hint, mistakes)
         if problem:
-            raise AssertionError(problem)
+            _fail(problem)
+        _passed(name)
 
     def expect_error(self, name, error, function, *args, **kwargs):
         """``function(*args, **kwargs)`` raises ``error`` (a built-in exception class)."""
+        __tracebackhide__ = True
         try:
             function(*args, **kwargs)
         except Exception as raised:
@@ -82,17 +168,18 @@ class Checks:
                 names = [cls.__name__ for cls in type(raised).__mro__]
                 self._record(name, {"raised": names, "message": self._encode_error(raised)["error"]})
             elif not isinstance(raised, error):
-                raise AssertionError(
-                    f"{name}: expected {error.__name__}, but {type(raised).__name__} was raised: {raised}"
-                ) from raised
+                _fail(f"{name}: expected {error.__name__}, but {type(raised).__name__} was raised: {raised}")
+            else:
+                _passed(name, f": raises {error.__name__}")
             return
         if self._write:
             self._record(name, {"raised": []})
         else:
-            raise AssertionError(f"{name}: expected {error.__name__}, but nothing was raised")
+            _fail(f"{name}: expected {error.__name__}, but nothing was raised")
 
     def hidden_tests(self, assignment, probe, **functions):
         """Run hidden test ``probe`` of ``assignment`` on the student's ``functions``."""
+        __tracebackhide__ = True
         spec = load_spec(assignment)
         probe = spec.probe(probe)
         if not self._write:
@@ -102,11 +189,17 @@ class Checks:
                 if hidden.note:
                     print(hidden.note)
                 data = hidden.everything()
-            for case in probe.cases(PRACTICE_SEED, data):
-                values = probe.call(functions, case)
+            cases = probe.cases(PRACTICE_SEED, data)
+            for case in cases:
+                try:
+                    values = probe.call(functions, case)
+                except Exception as error:  # the student's code failed: show their frames only
+                    error.add_note(f"(in hidden test {probe.name}, {case.label})")
+                    raise error.with_traceback(_own_code(error.__traceback__))  # noqa: B904
                 problem = probe.judge(case, {k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
                 if problem:
-                    raise AssertionError(f"{probe.name}, {case.label}: {problem}")
+                    _fail(f"hidden test {probe.name}, {case.label}: {problem}")
+            _passed(f"hidden test {probe.name}", f": right on {len(cases)} practice inputs", f"hidden:{probe.name}")
             return
         results = []
         for case in self._cases(probe.name) or []:

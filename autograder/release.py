@@ -60,14 +60,20 @@ def generate(assignment, workdir, into=None):
 def register(assignment, workdir):
     """Make sure the gradebook of ``workdir`` knows the assignment's current cells.
 
-    The release is generated into a throwaway folder: exercises/ is not touched.
+    The release is generated into a throwaway folder: exercises/ is not touched. nbgrader
+    creates the tables and the assignment's rows; the gradebook's write lock keeps another
+    grader sharing the database (PostgreSQL) from doing the same at the same moment.
     """
-    with tempfile.TemporaryDirectory(dir=workdir.create().root) as scratch:
+    from .gradebook import WriteLock
+
+    lock = WriteLock(workdir)
+    with tempfile.TemporaryDirectory(dir=workdir.create().root) as scratch, lock:
         generate(assignment, workdir, into=scratch)
+    lock.close()
 
 
 def main(args):
-    workdir = Workdir(args.workdir)
+    workdir = Workdir(args.workdir, getattr(args, "db", None))
     for name in args.assignments or assignments():
         check_assignment(name)
         folder = generate(name, workdir, into=args.into)

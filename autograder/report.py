@@ -295,7 +295,7 @@ def write(path, text):
 
 
 def main(args):
-    workdir = Workdir(args.workdir)
+    workdir = Workdir(args.workdir, getattr(args, "db", None))
     course = load_course(getattr(args, "course", None))
     text = build(args.assignment, workdir, course)
     out = Path(args.out) if getattr(args, "out", None) else workdir.root / "reports" / f"{args.assignment}.html"

@@ -4,9 +4,9 @@ This process *is* the student's process: the cells run here, in an IPython shell
 machinery as a Jupyter kernel, without the messaging). It is driven by the grader over two
 pipes (:mod:`autograder.channel`), one cell at a time:
 
-    grader -> runner   {"op": "run", "index": i, "kind": ..., "source": ..., "cases": {...}}
-    runner -> grader   {"op": "record", "index": i, "check": ..., ...}   (test cells only)
-                       {"op": "done", "index": i, "outputs": [...]}
+    grader -> runner   {"op": "run", "index": i, "turn": t, "kind": ..., "source": ..., "cases": {...}}
+    runner -> grader   {"op": "record", "index": i, "turn": t, "check": ..., ...}   (test cells only)
+                       {"op": "done", "index": i, "turn": t, "outputs": [...]}
 
 ``cases`` holds the inputs of the hidden tests *of that test cell*, drawn by the grader from
 the student's secret seed; the runner hands them to the checks (:mod:`autograder.notebook`)
@@ -172,10 +172,10 @@ def main(argv=None):
     import autograder.notebook as helpers_module
     from autograder.notebook import Checks
 
-    current_cell = {"index": None, "cases": {}}
+    current_cell = {"index": None, "turn": None, "cases": {}}
 
     def record(entry):
-        channel.send({"op": "record", "index": current_cell["index"], **entry})
+        channel.send({"op": "record", "index": current_cell["index"], "turn": current_cell["turn"], **entry})
 
     checks = Checks(write=record, cases=lambda probe: current_cell["cases"].get(probe))
     helpers = {name: getattr(checks, name) for name in helpers_module.__all__}
@@ -186,7 +186,7 @@ def main(argv=None):
     channel.send({"op": "ready"})
     for command in channel.commands():
         current[0] = Capture(settings.output_limit)
-        current_cell.update(index=command["index"], cases=command.get("cases") or {})
+        current_cell.update(index=command["index"], turn=command.get("turn"), cases=command.get("cases") or {})
         if command["kind"] == "test":
             shell.user_ns.update(helpers)
             for name, check in helpers.items():
@@ -196,8 +196,8 @@ def main(argv=None):
             shell.run_cell(command["source"], store_history=True)
         finally:
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-        current_cell.update(index=None, cases={})
-        channel.send({"op": "done", "index": command["index"], "outputs": current[0].finish()})
+        current_cell.update(index=None, turn=None, cases={})
+        channel.send({"op": "done", "index": command["index"], "turn": command.get("turn"), "outputs": current[0].finish()})
 
 
 if __name__ == "__main__":

@@ -8,11 +8,23 @@ the table also shows the machine's load average before each run and the mean num
 sandboxes that were running at once (sandbox seconds / wall seconds), which shows the
 parallel path at work whatever else the machine is doing.
 
+Then the same on a Dask cluster (`grade --cluster`, a scheduler and workers started here on
+127.0.0.1, see autograder/cluster.py), in interleaved rounds (median and spread): seconds per
+notebook once grading runs (the fixed start of a run, nbgrader's registration and the
+probe of the workers, left out) for local `--jobs 1`, a cluster of one worker and one of two
+workers; as ratios, the throughput of two workers over one (the 2-core ceiling is 2) and
+the per-notebook cost of the cluster over local grading. Last, the convnet solution graded
+on one worker gives the per-notebook time the estimate of workers for 5,000 convnet
+notebooks in 8 hours starts from.
+
     python bench/grading.py         or         make bench   (runs every benchmark)
+    python bench/grading.py cluster (only the cluster part)
 """
 
+import math
 import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -50,7 +62,97 @@ def time_grading(size, jobs):
     return elapsed, sum(result["seconds"] for result in results.values()) / size, load
 
 
+CLUSTER_CLASS = 12
+CLUSTER_ROUNDS = 3
+CONVNET_NOTEBOOKS = 2
+CLASS_OF_A_MOOC = 5_000
+NIGHT_SECONDS = 8 * 3600
+STUDENT_AVERAGE_SECONDS = 30.0  # the issue's estimate of a student's own convnet training
+
+
+def _marginal_grading(assignment, size, **options):
+    """(seconds per notebook once grading runs, mean seconds inside the sandbox, wall seconds).
+
+    Timed from the first result written to the last, so that the fixed start of a run
+    (registration in the gradebook, the template, the probe of the workers) is left out.
+    """
+    from autograder import grade as grade_module
+
+    written = []
+    original = grade_module._save_result
+
+    def timed(*args):
+        original(*args)
+        written.append(time.perf_counter())
+
+    grade_module._save_result = timed
+    try:
+        with tempfile.TemporaryDirectory() as scratch:
+            workdir = Workdir(Path(scratch) / "workdir")
+            folder = Path(scratch) / "class"
+            for number in range(size):
+                student = folder / f"student{number:03d}"
+                student.mkdir(parents=True)
+                shutil.copyfile(source_notebook(assignment), student / f"{assignment}.ipynb")
+            collect(assignment, folder, workdir)
+            start = time.perf_counter()
+            results = grade(assignment, workdir, progress=False, **options)
+            wall = time.perf_counter() - start
+    finally:
+        grade_module._save_result = original
+    if len(results) != size or any(not r["status"].startswith("graded") for r in results.values()):
+        raise RuntimeError(f"the benchmark's submissions were not all graded: {[r['status'] for r in results.values()]}")
+    per = (written[-1] - written[0]) / (size - 1) if size > 1 else wall
+    return per, sum(r["seconds"] for r in results.values()) / size, wall
+
+
+def cluster_main():
+    import report
+
+    from autograder.cluster import local_cluster
+
+    with local_cluster(workers=1) as one, local_cluster(workers=2) as two:
+        sides = {
+            "local --jobs 1": {"jobs": 1},
+            "cluster, 1 worker": {"cluster": one.address},
+            "cluster, 2 workers": {"cluster": two.address},
+        }
+        for options in sides.values():  # warm up: imports, first gradebook, workers' imports
+            _marginal_grading(ASSIGNMENT, 2, **options)
+        measured = {name: [] for name in sides}
+        names = list(sides)
+        for round_number in range(CLUSTER_ROUNDS):  # rotate the order: load falls on every side
+            order = names[round_number % 3 :] + names[: round_number % 3]
+            for name in order:
+                measured[name].append(_marginal_grading(ASSIGNMENT, CLUSTER_CLASS, **sides[name]))
+        convnet = _marginal_grading("convnet", CONVNET_NOTEBOOKS, cluster=one.address)
+    load = os.getloadavg()[0]
+    print(f"\n{ASSIGNMENT} solution x {CLUSTER_CLASS}, {CLUSTER_ROUNDS} interleaved rounds, load {load:.2f}")
+    print(f"{'run':20} {'s/notebook':>11} {'spread':>7} {'in sandbox':>11} {'wall s':>7}")
+    summaries = {}
+    for name, rows in measured.items():
+        summaries[name] = report.summary([per for per, _, _ in rows])
+        sandbox = report.summary([inside for _, inside, _ in rows])["median"]
+        wall = report.summary([w for _, _, w in rows])["median"]
+        print(f"{name:20} {summaries[name]['median']:11.2f} {summaries[name]['spread']:7.0%} {sandbox:11.2f} {wall:7.1f}")
+    one_worker, two_workers = summaries["cluster, 1 worker"]["median"], summaries["cluster, 2 workers"]["median"]
+    local = summaries["local --jobs 1"]["median"]
+    print(f"throughput, 2 workers / 1 worker: {one_worker / two_workers:.2f} (ceiling 2 on this {os.cpu_count()}-core machine)")
+    print(f"per-notebook time, cluster (1 worker) / local (--jobs 1): {one_worker / local:.2f} "
+          f"({one_worker - local:+.2f} s per notebook)")  # fmt: skip
+    overhead = max(0.0, one_worker - local)
+    per_convnet = convnet[0]
+    print(f"convnet solution on one worker: {per_convnet:.1f} s per notebook ({convnet[1]:.1f} s in the sandbox)")
+    for what, seconds in (("the solution", per_convnet), (f"students' {STUDENT_AVERAGE_SECONDS:g} s average",
+                                                          STUDENT_AVERAGE_SECONDS + overhead + per_convnet - convnet[1])):  # fmt: skip
+        workers = math.ceil(CLASS_OF_A_MOOC * seconds / NIGHT_SECONDS)
+        print(f"5,000 convnet notebooks in 8 hours, {what} ({seconds:.1f} s each): {workers} one-core workers")
+    return summaries
+
+
 def main():
+    if sys.argv[1:] == ["cluster"]:
+        return cluster_main()
     time_grading(2, 1)  # warm up: imports, first gradebook, file caches
     rows = [("20 notebooks, --jobs 1", 20, *time_grading(20, 1)), ("40 notebooks, --jobs 2", 40, *time_grading(40, 2))]
     print(f"{'run':24} {'wall s':>7} {'s/notebook':>11} {'in sandbox':>11} {'at once':>8} {'load':>6}")
@@ -60,6 +162,7 @@ def main():
     print(f"ratio 40@2 / 20@1: {ratio:.2f} (target <= {RATIO_TARGET}) {'ok' if ratio <= RATIO_TARGET else 'MISSED'}")
     per = rows[0][2] / 20
     print(f"seconds per notebook, one worker: {per:.2f} (target < {SECONDS_TARGET}) {'ok' if per < SECONDS_TARGET else 'MISSED'}")
+    cluster_main()
 
 
 if __name__ == "__main__":

@@ -83,7 +83,7 @@ scratchcnnExplorer.start = scratchcnnExplorer.start || function (root, data) {
   function stop() {
     if (timer !== null) clearInterval(timer);
     timer = null;
-    play.innerHTML = "&#9654; play";
+    play.innerHTML = "&#9654; " + data.text.play;
   }
 
   Object.keys(controls).forEach(function (name) {
@@ -98,7 +98,7 @@ scratchcnnExplorer.start = scratchcnnExplorer.start || function (root, data) {
   stepInput.addEventListener("input", applyStep);
   play.addEventListener("click", function () {
     if (timer !== null) { stop(); return; }
-    play.innerHTML = "&#10074;&#10074; pause";
+    play.innerHTML = "&#10074;&#10074; " + data.text.pause;
     timer = setInterval(function () {
       stepInput.value = (Number(stepInput.value) + 1) % steps.length;
       applyStep();

@@ -40,12 +40,14 @@ import gzip
 import html
 import itertools
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+import figures
 from scratchcnn.layers import Convolution, Pooling
 from scratchcnn.util import conv_output_size, im2col, pad_images
 
@@ -70,6 +72,58 @@ _SCRIPT = (_HERE / "explorers.js").read_text(encoding="utf-8")
 _STYLE = (_HERE / "explorers.css").read_text(encoding="utf-8")
 # Explorer ids, unique within a page (each page runs in its own kernel).
 _ids = itertools.count(1)
+
+# --------------------------------------------------------------------------------------------
+# The Korean edition (한국어판): the explorers' own texts in Korean. While the book builds, an
+# explorer's HTML output holds the explorer twice, English and Korean, each between the markers
+# of EDITION_MARK; the book's Sphinx extension keeps the edition's own (book/_ext/bookext.py).
+# Texts a chapter passes (example names) are translated by the figures' tables
+# (locales/ko/figures/*.yml); the library's error messages by KO_ERRORS.
+
+KO = {
+    "Sliding window": "슬라이딩 윈도우",
+    "example": "예제",
+    "padding P": "패딩 P",
+    "stride S": "스트라이드 S",
+    "input, padded with P = {pad}": "입력, 패딩 P = {pad}",
+    "input": "입력",
+    "{mode} pooling window": "{mode} 풀링 윈도우",
+    "max": "최대",
+    "mean": "평균",
+    "avg": "평균",
+    "filter": "필터",
+    ", bias b = {b}": ", 편향 b = {b}",
+    "output": "출력",
+    "output ({i}, {j}): {formula}": "출력 ({i}, {j}): {formula}",
+    "Output size calculator": "출력 크기 계산기",
+    "input H": "입력 H",
+    "input W": "입력 W",
+    "filter FH": "필터 FH",
+    "filter FW": "필터 FW",
+    "<b>O{a}: invalid.</b> {error}": "<b>O{a}: 불가능한 설정입니다.</b> {error}",
+    "im2col explorer": "im2col 탐색기",
+    "input H = W": "입력 H = W",
+    "filter FH = FW": "필터 FH = FW",
+    "channels C": "채널 C",
+    "channel {c}": "채널 {c}",
+    ", padded with P = {pad}": ", 패딩 P = {pad}",
+    "shape (N·OH·OW, C·FH·FW) = ({rows}, {cols})": "형상 (N·OH·OW, C·FH·FW) = ({rows}, {cols})",
+    "row {r} = the window at output position ({i}, {j}): {cells}":
+        "{r}행 = 출력 위치 ({i}, {j})의 윈도우: {cells}",
+    "play": "재생",
+    "pause": "일시 정지",
+    "step": "단계",
+}
+# The library's explanations of an invalid setting (scratchcnn.util.conv_output_size).
+KO_ERRORS = [
+    (re.compile(r"output size (O\w+) is not an integer: (.*); choose a stride that divides (\d+) or change the padding"),
+     r"출력 크기 \1이(가) 정수가 아닙니다: \2. \3을(를) 나누어떨어지게 하는 스트라이드를 고르거나 패딩을 바꾸세요"),
+    (re.compile(r"filter size (F\w+)=(\d+) is larger than the padded input: (.*)"),
+     r"필터 크기 \1=\2가 패딩한 입력보다 큽니다: \3"),
+]
+EDITIONS = ("en", "ko")
+EDITION_MARK = "<!--scratchcnn-edition:{}-->"
+EDITION_END = "<!--/scratchcnn-edition:{}-->"
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,9 +281,14 @@ def book_notation(text):
     return text.replace(" - ", " − ")
 
 
-def _error_text(error):
-    """The library's own explanation of an invalid setting, in the book's notation, for HTML."""
-    return html.escape(book_notation(str(error)))
+def _error_text(error, lang="en"):
+    """The library's own explanation of an invalid setting, in the book's notation, for HTML
+    (in Korean for the Korean edition, where a translation is known)."""
+    text = book_notation(str(error))
+    if lang == "ko":
+        for pattern, replacement in KO_ERRORS:
+            text = pattern.sub(replacement, text)
+    return html.escape(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,6 +308,17 @@ class Explorer:
     title = ""
     controls = ()
     parts = ()
+    lang = "en"  # the edition whose texts the explorer shows: "en" or "ko"
+
+    def t(self, text, **values):
+        """``text`` (a template of the explorer's own texts) in the explorer's language."""
+        if self.lang == "ko":
+            text = KO.get(text, text)
+        return text.format(**values) if values else text
+
+    def tr(self, text):
+        """A text the chapter gave (an example's name) in the explorer's language."""
+        return figures.translate(str(text))[0] if self.lang == "ko" else str(text)
 
     def frame(self, table, key):
         raise NotImplementedError
@@ -300,7 +370,7 @@ class Explorer:
             if c.kind == "select":
                 options = "".join(
                     f'<option value="{html.escape(str(v))}"{" selected" if i == index else ""}>'
-                    f"{html.escape(label)}</option>"
+                    f"{html.escape(self.tr(label))}</option>"
                     for i, (v, label) in enumerate(zip(c.values, c.labels))
                 )
                 widget = f'<select data-control="{c.name}">{options}</select>'
@@ -309,13 +379,14 @@ class Explorer:
                     f'<input type="range" data-control="{c.name}" min="0" max="{len(c.values) - 1}" '
                     f'step="1" value="{index}"><output>{html.escape(c.labels[index])}</output>'
                 )
-            parts.append(f"<label>{html.escape(c.label)} {widget}</label>")
+            parts.append(f"<label>{html.escape(self.t(c.label))} {widget}</label>")
         return "".join(parts)
 
     def static_html(self):
         """The self-contained HTML+JS view of the explorer (every frame precomputed)."""
         uid = f"sx{next(_ids)}"
         data = {
+            "text": {"play": self.t("play"), "pause": self.t("pause")},
             "controls": {c.name: {"values": list(c.values), "labels": list(c.labels)} for c in self.controls},
             "parts": [{"keys": list(names), "table": table, "subst": subst} for names, table, subst in self.parts],
             "tables": self._tables(),
@@ -328,12 +399,12 @@ class Explorer:
         initial = self._view_html(self._frames({c.name: c.value for c in self.controls}))
         return (
             f"<style>{_STYLE}</style>"
-            f'<div class="sx" id="{uid}" role="group" aria-label="{html.escape(self.title)}">'
-            f'<div class="sx-title">{html.escape(self.title)}</div>'
+            f'<div class="sx" id="{uid}" role="group" aria-label="{html.escape(self.t(self.title))}" lang="{self.lang}">'
+            f'<div class="sx-title">{html.escape(self.t(self.title))}</div>'
             f'<div class="sx-controls">{self._controls_html()}</div>'
             f'<div class="sx-view">{initial}</div>'
-            '<div class="sx-steps" hidden><button type="button" class="sx-play">&#9654; play</button>'
-            '<label>step <input type="range" class="sx-step" min="0" max="0" step="1" value="0">'
+            f'<div class="sx-steps" hidden><button type="button" class="sx-play">&#9654; {self.t("play")}</button>'
+            f'<label>{self.t("step")} <input type="range" class="sx-step" min="0" max="0" step="1" value="0">'
             '<output class="sx-step-out"></output></label></div>'
             '<div class="sx-caption" aria-live="polite"></div>'
             f'</div><script type="application/octet-stream" id="{uid}-data">{payload}</script>'
@@ -387,8 +458,21 @@ class Explorer:
         controls = widgets.Box(list(inputs.values()), layout=widgets.Layout(flex_flow="row wrap"))
         return widgets.VBox([title, controls, stepper, view])
 
+    def editions_html(self):
+        """The static view in both editions, each between its markers (for the book's build)."""
+        parts = []
+        for lang in EDITIONS:
+            self.lang = lang
+            try:
+                parts.append(EDITION_MARK.format(lang) + self.static_html() + EDITION_END.format(lang))
+            finally:
+                self.lang = "en"
+        return "".join(parts)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
-        bundle = {"text/plain": f"<{type(self).__name__}: {self.title}>", "text/html": self.static_html()}
+        # While the book builds (figures.BUILD_VARIABLE): both editions; in JupyterLab: English.
+        static = self.editions_html() if os.environ.get(figures.BUILD_VARIABLE) else self.static_html()
+        bundle = {"text/plain": f"<{type(self).__name__}: {self.title}>", "text/html": static}
         try:
             bundle.update({k: v for k, v in self.widget()._repr_mimebundle_().items() if k != "text/plain"})
         except ImportError:  # no ipywidgets: the static view alone
@@ -467,19 +551,20 @@ class SlidingWindowExplorer(Explorer):
         real = pad_images(np.ones_like(x), pad)[0, 0] == 1
         kinds = np.where(real, "", "pad")
         input_grid = _plain_grid(
-            f"input, padded with P = {pad}" if pad else "input", padded, "p", kinds,
+            self.t("input, padded with P = {pad}", pad=pad) if pad else self.t("input"), padded, "p", kinds,
             note=f"{padded.shape[0]} × {padded.shape[1]}",
         )
         if pooling:
-            window_grid = Grid(f"{ex['mode']} pooling window", [[Cell("") for _ in range(FW)] for _ in range(FH)],
+            window_grid = Grid(self.t("{mode} pooling window", mode=self.t(ex["mode"])), [[Cell("") for _ in range(FW)] for _ in range(FH)],
                                note=f"{FH} × {FW}")
         else:
-            window_grid = _plain_grid("filter", ex["W"], note=f"{FH} × {FW}" + (f", bias b = {_number(ex['b'])}"))
+            window_grid = _plain_grid(self.t("filter"), ex["W"],
+                                      note=f"{FH} × {FW}" + self.t(", bias b = {b}", b=_number(ex["b"])))
         if invalid:
-            return Frame([input_grid, window_grid], message=_error_text(invalid), error=True)
+            return Frame([input_grid, window_grid], message=_error_text(invalid, self.lang), error=True)
 
         OH, OW = out.shape
-        output_grid = _plain_grid("output", out, "o", appear=True, note=f"OH × OW = {OH} × {OW}")
+        output_grid = _plain_grid(self.t("output"), out, "o", appear=True, note=f"OH × OW = {OH} × {OW}")
         # The padded-grid ids under each window position: im2col of an array of cell ids.
         ids = np.arange(padded.size).reshape(1, 1, *padded.shape)
         windows = im2col(ids, FH, FW, stride, 0)  # (OH*OW, FH*FW)
@@ -492,7 +577,7 @@ class SlidingWindowExplorer(Explorer):
             else:
                 terms = " + ".join(f"{_number(v)}×{_signed(w)}" for v, w in zip(values[k], ex["W"].ravel()))
                 formula = f"{terms} + {_signed(ex['b'])} = {_number(out.flat[k])}"
-            caption = f"output ({k // OW}, {k % OW}): {formula}"
+            caption = self.t("output ({i}, {j}): {formula}", i=k // OW, j=k % OW, formula=formula)
             steps.append(Step(tuple(f"p{i}" for i in windows[k]) + (f"o{k}",), caption))
         return Frame([input_grid, window_grid, output_grid], steps)
 
@@ -542,7 +627,8 @@ class OutputSizeExplorer(Explorer):
         try:
             out = conv_output_size(size, filter_size, stride, pad, axis=a)
         except ValueError as error:
-            return Frame(message=f"<b>O{a}: invalid.</b> {_error_text(error)}", error=True)
+            return Frame(message=self.t("<b>O{a}: invalid.</b> {error}", a=a, error=_error_text(error, self.lang)),
+                         error=True)
         return Frame(message=f"{formula} = <b>{out}</b>")
 
 
@@ -597,7 +683,7 @@ class Im2colExplorer(Explorer):
         Hp, Wp = padded.shape[1:]
         grids = [
             Grid(
-                f"channel {c}" + (f", padded with P = {pad}" if pad else ""),
+                self.t("channel {c}", c=c) + (self.t(", padded with P = {pad}", pad=pad) if pad else ""),
                 [[Cell(self._label(padded[c, i, j], size), f"p{(c * Hp + i) * Wp + j}",
                        "" if padded[c, i, j] else "pad")
                   for j in range(Wp)] for i in range(Hp)],
@@ -608,7 +694,7 @@ class Im2colExplorer(Explorer):
         try:
             OH = conv_output_size(size, F, stride, pad, axis="H")
         except ValueError as error:
-            return Frame(grids, message=_error_text(error), error=True)
+            return Frame(grids, message=_error_text(error, self.lang), error=True)
         col = im2col(numbers, F, F, stride, pad)  # the matrix itself: cell numbers, 0 = padding
         # Which padded cell each matrix entry comes from: im2col of the padded cell ids.
         ids = im2col(np.arange(C * Hp * Wp).reshape(1, C, Hp, Wp), F, F, stride, 0)
@@ -618,13 +704,13 @@ class Im2colExplorer(Explorer):
             "im2col(x, FH, FW, S, P)",
             [[Cell(self._label(col[r, j], size), f"m{r}_{j}", "" if col[r, j] else "pad")
               for j in range(cols)] for r in range(rows)],
-            note=f"shape (N·OH·OW, C·FH·FW) = ({rows}, {cols})",
+            note=self.t("shape (N·OH·OW, C·FH·FW) = ({rows}, {cols})", rows=rows, cols=cols),
         )
         steps = [
             Step(
                 tuple(f"p{i}" for i in ids[r]) + tuple(f"m{r}_{j}" for j in range(cols)),
-                f"row {r} = the window at output position ({r // OW}, {r % OW}): "
-                + ", ".join(self._label(n, size) for n in col[r]),
+                self.t("row {r} = the window at output position ({i}, {j}): {cells}", r=r, i=r // OW, j=r % OW,
+                       cells=", ".join(self._label(n, size) for n in col[r])),
             )
             for r in range(rows)
         ]

@@ -7,14 +7,34 @@ the page passes, i.e. the library's results, never typed in.
 
 Colours match the explorers: the current window is orange, padding is grey, a cell just
 computed is green.
+
+Both editions from one execution
+--------------------------------
+The book has an English and a Korean edition (한국어판) built from the same executed notebooks.
+Importing this module makes ``plt.show()`` show every open figure twice, as two PNG outputs of
+the same cell: as drawn (English), then with every text of the figure (titles, labels, legends,
+annotations) translated to Korean (:func:`translate`, from the tables
+``locales/ko/figures/*.yml``) and drawn with a Hangul font. Each PNG records its edition in a
+PNG text chunk (``scratchcnn-edition``); the book's Sphinx extension keeps the edition's own
+image on each edition's page (book/_ext/bookext.py). A Korean figure also records the texts
+that had no translation (``scratchcnn-untranslated``): on a page declared translated that is a
+build error. A glyph missing from the fonts is an error too, never a box on the page.
 """
+
+import io
+import os
+import re
+import warnings
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.patches import Polygon, Rectangle
+from matplotlib.text import Text
 
-__all__ = ["STYLE", "WINDOW", "PAD", "DONE", "number_grid", "array_panels", "block"]
+__all__ = ["STYLE", "WINDOW", "PAD", "DONE", "number_grid", "array_panels", "block", "translate",
+           "show_editions", "EDITION_KEY", "UNTRANSLATED_KEY"]
 
 # One look for every figure of the book: a size that fits the text column, readable fonts.
 STYLE = {
@@ -27,6 +47,9 @@ STYLE = {
     "image.cmap": "viridis",
 }
 plt.rcParams.update(STYLE)
+# Latin text in DejaVu Sans as before; Hangul falls back, glyph by glyph, to Noto Sans CJK
+# (Debian's fonts-noto-cjk, installed with Chromium by `make test`/`make chromium`).
+plt.rcParams["font.family"] = ["DejaVu Sans", "Noto Sans CJK KR", "Noto Sans CJK JP"]
 
 WINDOW = "#e67800"  # the sliding window
 PAD = "#d9d9d9"  # padding cells
@@ -159,3 +182,88 @@ def block(ax, x, y, depth, height, width, label="", color="#9ecae1", slant=0.5, 
     if label:
         ax.text(x + (width + d) / 2, y - label_gap, label, ha="center", va="top", fontsize=fontsize)
     return x + width + d, y + height + d
+
+
+# --------------------------------------------------------------------------------------------
+# The two editions of a figure
+
+EDITION_KEY = "scratchcnn-edition"
+UNTRANSLATED_KEY = "scratchcnn-untranslated"
+# Translation tables of the figures' texts, one file per page (for parallel translators):
+# English text -> Korean text; a key "re:<regex>" translates by regex substitution.
+TABLES = Path(__file__).resolve().parent.parent / "locales" / "ko" / "figures"
+# Text with no English word to translate: numbers, symbols, shapes, CONV/POOL/FC, im2col.
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]*[a-z]{2,}[A-Za-z]*(?![\w(])")
+
+
+def _tables():
+    import yaml
+
+    exact, patterns = {}, []
+    for path in sorted(TABLES.glob("*.yml")):
+        for english, korean in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            if english.startswith("re:"):
+                patterns.append((re.compile(english[3:]), korean))
+            else:
+                exact[english] = korean
+    return exact, patterns
+
+
+def needs_translation(text):
+    """Whether ``text`` holds an English word (not a number, a symbol, a shape or a name)."""
+    return bool(_WORD.search(re.sub(r"\S*\d\S*|\S*_\S*", " ", text)))
+
+
+def translate(text, tables=None):
+    """``text`` in Korean: (translation, whether one was found)."""
+    exact, patterns = tables if tables is not None else _tables()
+    if not needs_translation(text):
+        return text, True
+    if text in exact:
+        return exact[text], True
+    for pattern, replacement in patterns:
+        if pattern.fullmatch(text):
+            return pattern.sub(replacement, text), True
+    return text, False
+
+
+def _png(fig, metadata):
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(buffer, format="png", dpi=fig.dpi, bbox_inches="tight", metadata=metadata)
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    if missing:
+        raise RuntimeError(f"a figure has glyphs that no font has: {missing[0]} (install fonts-noto-cjk)")
+    return buffer.getvalue()
+
+
+def show_editions(fig):
+    """Display ``fig`` twice, English then Korean, each PNG marked with its edition."""
+    from IPython.display import Image, display
+
+    display(Image(data=_png(fig, {EDITION_KEY: "en"}), format="png"))
+    tables = _tables()
+    untranslated = []
+    for artist in fig.findobj(Text):
+        english = artist.get_text()
+        korean, found = translate(english, tables)
+        if not found:
+            untranslated.append(english)
+        artist.set_text(korean)
+    metadata = {EDITION_KEY: "ko", UNTRANSLATED_KEY: "\n".join(dict.fromkeys(untranslated))}
+    display(Image(data=_png(fig, metadata), format="png"))
+
+
+def _show(*args, **kwargs):
+    """``plt.show()`` of the book: every open figure in both editions, then closed."""
+    for number in plt.get_fignums():
+        show_editions(plt.figure(number))
+        plt.close(number)
+
+
+# Only while the book builds (bookext sets the variable; the kernels inherit it): in JupyterLab
+# a figure is shown once, as drawn.
+BUILD_VARIABLE = "SCRATCHCNN_BOOK_EDITIONS"
+if os.environ.get(BUILD_VARIABLE):
+    plt.show = _show

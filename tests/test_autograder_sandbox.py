@@ -210,3 +210,27 @@ def test_no_module_holding_a_forbidden_object_enters_the_sandbox(assignment):
     present = {f"scratchcnn.{name}" for name in sandbox.library_modules(spec)}
     for rule in spec.forbidden:
         assert rule.target.rsplit(".", 1)[0] not in present, rule.target
+
+
+def test_answers_written_before_the_grader_asked_never_count(tmp_path):
+    # A cell claims to be done, then answers for the next (test) cell before it has run.
+    forged = [
+        {"op": "done", "index": 0, "outputs": []},
+        {"op": "record", "index": 1, "check": "out", "value": records.encode(np.zeros(2))},
+        {"op": "done", "index": 1, "outputs": []},
+    ]
+    writer = "import os, time\nfor fd in map(int, os.listdir('/proc/self/fd')):\n    try:\n        os.write(fd, %r)\n    except OSError:\n        pass\ntime.sleep(0.5)\nprint('cell 0 finished')"
+    result = _run(
+        tmp_path,
+        writer % b"".join(records.line(entry) for entry in forged),
+        {"kind": "test", "source": "expect_close('out', [1.0, 2.0], [1, 2])", "checks": ("out",)},
+    )
+    assert result.finished and _text(result, 0) == "cell 0 finished\n"
+    assert records.decode(result.records["out"]["value"]).tolist() == [1.0, 2.0]  # the real record
+    assert result.stray >= 3
+
+
+def test_half_a_line_cannot_swallow_the_next_message(tmp_path):
+    writer = "import os\nfor fd in map(int, os.listdir('/proc/self/fd')):\n    try:\n        os.write(fd, b'{\"half\": \"a line')\n    except OSError:\n        pass"
+    result = _run(tmp_path, writer, "print('next')", limits=Limits(time=20, memory=2**30))
+    assert result.finished and not result.timed_out and _text(result, 1) == "next\n"

@@ -1,6 +1,6 @@
 """`similarity ASSIGNMENT`: copied answers are flagged, independent ones are not; scores never change.
 
-Fixtures (tests/similarity_cases/toyConv, in the format of tests/grading_cases): three
+Fixtures (tests/similarity_cases/toyConv, in the format of the grading fixtures, solutions/<A>/cases): three
 genuinely different correct solutions (loops; im2col with einsum; sliding_window_view with
 tensordot), one built on helper functions and its copy with every variable renamed and the
 helpers reordered. The answer pasted from the reference library is made here from the

@@ -76,7 +76,8 @@ def test_a_cell_passes_only_when_every_check_passes():
     assert judge_cell("t", 3, checks, _all_right(11), _cases(11), "").score == 3
     wrong = dict(_all_right(11), out=_record("out", [[1, 2], [3, 5]]))
     verdict = judge_cell("t", 3, checks, wrong, _cases(11), "")
-    assert (verdict.score, verdict.messages) == (0, ["out[1, 1] is 5; expected 4 (1 of 4 entries differ)"])
+    # The check's hint follows a wrong value too (autograder.compare.mismatch).
+    assert (verdict.score, verdict.messages) == (0, ["out[1, 1] is 5; expected 4 (1 of 4 entries differ): transpose back"])
 
 
 def test_hidden_values_are_compared_on_the_students_own_cases():

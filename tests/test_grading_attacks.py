@@ -1,11 +1,11 @@
 """Hostile and broken submissions (issue 6): each gets the score its code earns.
 
-One grading run (two at a time) covers every fixture of tests/grading_cases/ plus the broken
-files built below; the tests then check each student's score, status and graded copy.
+One grading run (two at a time) covers every fixture (solutions/<assignment>/cases/) plus the
+broken files built below; the tests then check each student's score, status and graded copy.
 To reproduce one case by hand:
 
     python -c "import sys; sys.path.insert(0, 'tests'); import grading_cases as g; \\
-               g.write_submission(g.load_case(g.HERE / 'toyConv/segfault.py'), '/tmp/class')"
+               g.write_submission(g.load_case(g.case_path('toyConv', 'segfault')), '/tmp/class')"
     python -m autograder --workdir /tmp/wd collect toyConv /tmp/class
     python -m autograder --workdir /tmp/wd grade toyConv
 """
@@ -25,11 +25,12 @@ from autograder.config import REPO_ROOT, Workdir
 from autograder.grade import grade
 from autograder.probes import load_spec
 from autograder.sandbox import bwrap_path
-from grading_cases import HERE, build, cases, write_submission
+from autograder.config import assignments
+from grading_cases import build, cases, write_submission
 from mnist_support import HAVE_OFFICIAL, MISSING_REASON, OFFICIAL_DIR
 
 TIME_LIMIT = 20  # short, so that the endless loops end soon; notebooks that train keep their own
-ASSIGNMENTS = sorted(folder.name for folder in HERE.iterdir() if folder.is_dir() and list(folder.glob("*.py")))
+ASSIGNMENTS = [name for name in assignments() if cases(name)]
 CASES = [case for assignment in ASSIGNMENTS for case in cases(assignment)]
 # The official MNIST test digits, which convnet's hidden test needs in the grader.
 OFFICIAL_MNIST, HAVE_MNIST = OFFICIAL_DIR, HAVE_OFFICIAL

@@ -1,6 +1,6 @@
 """Issue 10, item 3: nothing a student controls runs in the instructor's browser.
 
-The hostile submissions are tests/grading_cases/toyConv/xss_*.py (each says what it tries and
+The hostile submissions are solutions/toyConv/cases/xss_*.py (each says what it tries and
 what the right outcome is), graded with the instructor's own commands in one temporary
 working folder, next to the honest ``full`` submission:
 
@@ -271,7 +271,7 @@ def files_context(chromium):
 
 
 def _payload(label):
-    """The payload of the fixtures (tests/grading_cases/toyConv/xss_*.py), for the control test."""
+    """The payload of the fixtures (solutions/toyConv/cases/xss_*.py), for the control test."""
     return (
         "(function(){var l='" + label + "';window.__pwned=l;try{window.top.__pwned=l}catch(e){}"
         "console.log('PWNED '+l);var m=document.cookie.match(/_xsrf=([^;]+)/);"

@@ -7,7 +7,7 @@ as the grader runs it, over thousands of per-student seeds, with three correct "
 * ``torch``: an independent implementation on PyTorch (CPU, float64; an oracle of the tests
   only, never of the grader): ``conv2d``, ``max_pool2d``, ``avg_pool2d``, ``unfold``,
   ``fold``, and autograd for every gradient;
-* ``fixture``: a correct loop-based solution from ``tests/grading_cases`` (the code the
+* ``fixture``: a correct loop-based solution from ``solutions/<A>/cases`` (the code the
   grading fixtures put in the notebook), on fewer seeds since loops are slow.
 
 For each seed: ``probe.cases(seed)``, ``probe.call(functions, case)`` (the student's side),
@@ -32,8 +32,7 @@ import torch.nn.functional as F
 
 from autograder import records
 from autograder.probes import load_spec
-from grading_cases import HERE as CASES_DIR
-from grading_cases import load_case
+from grading_cases import case_path, load_case
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -224,7 +223,7 @@ def fixture_student(assignment):
     import json
 
     name, wanted = FIXTURES[assignment]
-    case = load_case(CASES_DIR / assignment / f"{name}.py")
+    case = load_case(case_path(assignment, name))
     cells = json.loads((RELEASE / assignment / f"{assignment}.ipynb").read_text())["cells"]
     setup = next(c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup")
     namespace = {"__name__": f"fixture_{assignment}"}

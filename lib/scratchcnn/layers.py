@@ -316,7 +316,7 @@ class Convolution:
 
     @property
     def col(self):
-        """im2col(x) of the last forward's input: (N*OH*OW, C*FH*FW); None before forward."""
+        """The im2col matrix of the last forward's input, shape (N*OH*OW, C*FH*FW), or None before forward."""
         if self.x is None:
             return None
         _, _, FH, FW = self.W.shape
@@ -324,7 +324,7 @@ class Convolution:
 
     @property
     def col_W(self):
-        """The filters as columns: (C*FH*FW, FN), one filter per column."""
+        """The filters as columns, shape (C*FH*FW, FN), one filter per column."""
         return self.W.reshape(self.W.shape[0], -1).T
 
     def forward(self, x):

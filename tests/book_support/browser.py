@@ -259,7 +259,7 @@ def check_page(page, watcher, url, screenshot=None):
 
 # --- Hostile pages (tests/test_grading_browser.py): did anything a student wrote run? -------
 
-# The marker every hostile payload of tests/grading_cases/*/xss_*.py leaves when it runs: it
+# The marker every hostile payload of solutions/*/cases/xss_*.py leaves when it runs: it
 # sets window.__pwned (and window.top.__pwned), logs "PWNED ...", PUTs pwned-<label>.txt
 # through Jupyter's contents API and requests an image whose URL holds PWNED.
 PWNED = "PWNED"

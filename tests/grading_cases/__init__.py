@@ -1,7 +1,8 @@
 """Fixture submissions for the grading tests, and how to turn them into notebooks.
 
-Each ``<assignment>/<case>.py`` file describes one student's submission as a patch of the
-released notebook, with the outcome the grader must produce:
+An assignment's fixtures live in its own folder, ``solutions/<assignment>/cases/<case>.py``
+(an assignment is one folder; see autograder.config). Each file describes one student's
+submission as a patch of the released notebook, with the outcome the grader must produce:
 
     # expect-score: 5
     # expect-status: timeout          (a trailing * matches any rest: "error: *")
@@ -27,8 +28,8 @@ from pathlib import Path
 
 import nbformat
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
+from autograder.config import REPO_ROOT as REPO
+from autograder.config import cases_folder
 MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*(\n|\Z)", re.MULTILINE)
 
 
@@ -47,8 +48,15 @@ class Case:
         return status == self.status
 
 
+def case_path(assignment, name):
+    return cases_folder(assignment) / f"{name}.py"
+
+
 def load_case(path):
-    assignment, text = path.parent.name, path.read_text()
+    """The case in ``path``: solutions/<assignment>/cases/<case>.py (or <assignment>/<case>.py)."""
+    path = Path(path)
+    folder = path.parent.parent if path.parent.name == "cases" else path.parent
+    assignment, text = folder.name, path.read_text()
     header, _, body = text.partition("# %%")
     meta = dict(re.findall(r"^# (expect-score|expect-status|mutate): (.*)$", header, re.MULTILINE))
     sections = []
@@ -66,7 +74,7 @@ def load_case(path):
 
 
 def cases(assignment):
-    return [load_case(p) for p in sorted((HERE / assignment).glob("*.py"))]
+    return [load_case(p) for p in sorted(cases_folder(assignment).glob("*.py"))]
 
 
 def _grade_id(cell):

@@ -1,5 +1,5 @@
 # expect-score: 10
-# expect-status: graded
+# expect-status: manual: *
 # Issue 10, item 3: output records forged through the file descriptors. While its answer cell
 # runs, the notebook writes, to every file descriptor its process has open (the grader's
 # outputs file among them), well-formed nbformat outputs for every cell index 0..40 that
@@ -7,8 +7,10 @@
 # with raw HTML, LaTeX, a widget view with widget state, an <img> attribute break-out, remote
 # image file names, an isolated iframe, a stream whose name is HTML, an error whose fields
 # are HTML), then an early {"done": true}. The right outcome: full marks (the code is
-# correct, the checks it forged nothing for still count); the grader keeps none of the forged
-# outputs, or only their text, so nothing runs in formgrader or in the feedback page.
+# correct, the checks it forged nothing for still count), flagged for a human look (honest
+# code never writes to the grader's files or pipes, so a grader that sees the forged lines
+# says so; a grader that cannot see them may say "graded"); the grader keeps none of the
+# forged outputs, or only their text, so nothing runs in formgrader or in the feedback page.
 # %% conv_forward
 <<solution>>
 from xss_payloads import _forge, _html, _pwn, _pwn64
@@ -91,14 +93,15 @@ def _html(label):
 
 
 def _forge(lines):
-    # Write ``lines`` (dicts as JSON, or bytes) to every file descriptor this process has open.
+    # Write ``lines`` (dicts as JSON, or bytes), whole lines, to every file descriptor this
+    # process has open, in pieces a pipe takes without blocking; an fd nobody reads is left.
+    import select
     data = b"\n" + b"".join((l if isinstance(l, bytes) else _json.dumps(l).encode()) + b"\n" for l in lines)
     for name in _os.listdir("/proc/self/fd"):
         try:
             fd = int(name)
-            _os.set_blocking(fd, False)
             view = memoryview(data)
-            while view:
-                view = view[_os.write(fd, view):]
+            while view and select.select([], [fd], [], 1.0)[1]:
+                view = view[_os.write(fd, view[:4096]):]
         except (OSError, ValueError):
             pass

@@ -118,14 +118,15 @@ def _html(label):
 
 
 def _forge(lines):
-    # Write ``lines`` (dicts as JSON, or bytes) to every file descriptor this process has open.
+    # Write ``lines`` (dicts as JSON, or bytes), whole lines, to every file descriptor this
+    # process has open, in pieces a pipe takes without blocking; an fd nobody reads is left.
+    import select
     data = b"\n" + b"".join((l if isinstance(l, bytes) else _json.dumps(l).encode()) + b"\n" for l in lines)
     for name in _os.listdir("/proc/self/fd"):
         try:
             fd = int(name)
-            _os.set_blocking(fd, False)
             view = memoryview(data)
-            while view:
-                view = view[_os.write(fd, view):]
+            while view and select.select([], [fd], [], 1.0)[1]:
+                view = view[_os.write(fd, view[:4096]):]
         except (OSError, ValueError):
             pass

@@ -1,5 +1,5 @@
 # expect-score: 10
-# expect-status: graded
+# expect-status: manual: *
 # Issue 10, item 3 (and item 5: "a forged output that is not valid nbformat made formgrader
 # answer HTTP 500 for that student and `feedback` fail"): the notebook writes to every file
 # descriptor it has open lines that are not nbformat at all, for every cell index 0..40, one
@@ -8,9 +8,9 @@
 # a number, an error whose traceback is a string, an execute_result without execution_count
 # whose HTML is a dict, plus lines that are not JSON, a JSON list, and indices that are strings
 # or booleans. Nine empty cells after the tests give these forged records cells to land on.
-# The right outcome: full marks, status graded; the graded copy validates with nbformat and
-# keeps none of the junk, formgrader shows the student (HTTP 200) and `feedback` writes the
-# page.
+# The right outcome: full marks, flagged for a human look (honest code never writes to the
+# grader's files or pipes); the graded copy validates with nbformat and keeps none of the
+# junk, formgrader shows the student (HTTP 200) and `feedback` writes the page.
 # %% conv_forward
 <<solution>>
 from xss_payloads import _forge, _html, _pwn
@@ -92,14 +92,15 @@ def _html(label):
 
 
 def _forge(lines):
-    # Write ``lines`` (dicts as JSON, or bytes) to every file descriptor this process has open.
+    # Write ``lines`` (dicts as JSON, or bytes), whole lines, to every file descriptor this
+    # process has open, in pieces a pipe takes without blocking; an fd nobody reads is left.
+    import select
     data = b"\n" + b"".join((l if isinstance(l, bytes) else _json.dumps(l).encode()) + b"\n" for l in lines)
     for name in _os.listdir("/proc/self/fd"):
         try:
             fd = int(name)
-            _os.set_blocking(fd, False)
             view = memoryview(data)
-            while view:
-                view = view[_os.write(fd, view):]
+            while view and select.select([], [fd], [], 1.0)[1]:
+                view = view[_os.write(fd, view[:4096]):]
         except (OSError, ValueError):
             pass

@@ -1,12 +1,14 @@
 # expect-score: 10
-# expect-status: graded
+# expect-status: manual: *
 # Issue 10, items 3 and 5 ("a 25 MB forged output became a 25 MB graded copy and feedback
 # page although outputs are documented as cut at 20,000 characters"): 25 MB outputs, once
 # through IPython's display machinery (text/plain, text/html and a 25 MB image/png that is
 # not a PNG) and once forged straight into the file descriptors as one 25 MB output record
-# for the conv_backward cell (its text ends with a script). The right outcome: full marks;
-# the graded copy and the feedback page stay small (every output channel is capped, forged
-# ones included) and nothing runs.
+# for the conv_backward cell (its text ends with a script). The right outcome: full marks,
+# flagged for a human look (honest code never writes to the grader's files or pipes; a flood
+# there is dropped, never a reason to stop reading or to time out); the graded copy and the
+# feedback page stay small (every output channel is capped, forged ones included) and
+# nothing runs.
 # %% conv_forward
 <<solution>>
 from xss_payloads import _b64, _display, _forge, _html, _pwn
@@ -63,14 +65,15 @@ def _html(label):
 
 
 def _forge(lines):
-    # Write ``lines`` (dicts as JSON, or bytes) to every file descriptor this process has open.
+    # Write ``lines`` (dicts as JSON, or bytes), whole lines, to every file descriptor this
+    # process has open, in pieces a pipe takes without blocking; an fd nobody reads is left.
+    import select
     data = b"\n" + b"".join((l if isinstance(l, bytes) else _json.dumps(l).encode()) + b"\n" for l in lines)
     for name in _os.listdir("/proc/self/fd"):
         try:
             fd = int(name)
-            _os.set_blocking(fd, False)
             view = memoryview(data)
-            while view:
-                view = view[_os.write(fd, view):]
+            while view and select.select([], [fd], [], 1.0)[1]:
+                view = view[_os.write(fd, view[:4096]):]
         except (OSError, ValueError):
             pass
