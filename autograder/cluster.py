@@ -6,14 +6,15 @@ then judges the run, writes the graded copy, the result file and the gradebook
 (:func:`autograder.grade.finish_student`), exactly as local grading does. What goes to a
 worker is plain data (:func:`payload`): the assignment's name, the limits, the code cells
 with the hidden tests' inputs (never their answers), the student's other files as bytes with
-their sha256, and the sha256 of each file of the grader and the course that a score depends on. The worker (:func:`run_task`)
+their sha256, and the sha256 of every file of the course a score depends on
+(:func:`course_manifest`). The worker (:func:`run_task`)
 
 * refuses with :class:`SandboxUnavailable` if its sandbox does not work (no bubblewrap, no
   user namespaces; ``$AUTOGRADER_BWRAP`` names another bubblewrap executable, see
   :func:`autograder.sandbox.bwrap_path`): it never grades unsandboxed;
 * refuses with :class:`CourseMismatch` if its copy of the course (grader, grading
-  specifications, reference library, nbgrader) differs from the instructor's: the scores
-  would not be the ones a local run gives;
+  specifications, reference library, nbgrader) differs from the instructor's, naming the
+  files that differ: the scores would not be the ones a local run gives;
 * checks the sha256 of every file, writes them into a private temporary folder
   (``$AUTOGRADER_WORKER_TMP`` or the system's), runs :func:`autograder.sandbox.run` with
   bubblewrap, deletes the folder and returns the :class:`~autograder.sandbox.RunResult` as
@@ -23,8 +24,9 @@ Faults (:class:`Session`):
 
 * before submitting, every worker is probed (:func:`worker_check`, through ``client.run``);
   tasks go only to workers whose sandbox works (``workers=..., allow_other_workers=False``);
-  workers that join later are probed too. With no usable worker, grading stops with an
-  error naming each worker and its reason;
+  workers that join later (a worker its nanny started again has a new address) are probed
+  too, and the pending tasks may then run on them. With no usable worker, grading stops
+  with an error naming each worker and its reason;
 * a worker that dies (SIGKILL, out of memory, a lost machine) loses nothing: the scheduler
   runs its tasks again on another worker, and nothing is written before a task's result is
   back. The run's summary names the students whose task started more than once;
@@ -104,8 +106,8 @@ def sandbox_problem():
         return f"${BWRAP_VARIABLE} names {named!r}, which is not an executable"
     if not named and not shutil.which("bwrap"):
         return "bubblewrap is not installed (Debian: apt-get install bubblewrap)"
-    if not shutil.which("setpriv") or not shutil.which("mount"):
-        return "util-linux's setpriv and mount are missing"
+    if not all(shutil.which(tool) for tool in ("setpriv", "mount", "unshare")):
+        return "util-linux's setpriv, unshare or mount is missing"
     return (
         f"bubblewrap ({named or shutil.which('bwrap')}) fails to start a sandbox "
         "(user namespaces disabled? see sysctl kernel.unprivileged_userns_clone)"

@@ -336,6 +336,9 @@ def finish_student(context, prepared, run):
     """Everything after the sandbox run, in this process: judge every test cell, write the
     graded copy; returns the result (a JSON-able dict)."""
     rebuilt, findings, entry = prepared.rebuilt, prepared.findings, prepared.entry
+    # Everything below reads the outputs rebuilt here, never what the student's process sent.
+    budget = sanitize.Budget()
+    run.outputs = {index: sanitize.outputs(raw, context.limits.output, budget) for index, raw in sorted(run.outputs.items())}
     result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, prepared.hidden_cases)
     manual_reasons = [f"answer cell {gid!r} not found in the submission (nbgrader metadata deleted?)" for gid in rebuilt.unmatched]
     manual_reasons += [f"code to check by hand: {what}" for what in findings.suspicious]
@@ -481,7 +484,7 @@ def grade(
         raise ValueError("--no-sandbox cannot be used with --cluster: the workers always grade in their sandbox")
     if cluster is None and use_bwrap and not sandbox.bwrap_path():
         raise ValueError(
-            "the sandbox does not work here (it needs bubblewrap, util-linux's setpriv and mount, and "
+            "the sandbox does not work here (it needs bubblewrap, util-linux's setpriv, unshare and mount, and "
             "user namespaces): student code would run with your rights and see your files. Install "
             "the package bubblewrap, or use --no-sandbox to grade anyway, for code you trust"
         )

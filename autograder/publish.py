@@ -26,8 +26,10 @@ MIN_LINE = 13  # shorter lines ("return dx", "N, C, H, W = x.shape") also occur 
 
 
 # What the public site is made of: the book's sources, the library it runs, the exercises.
-PUBLIC_SOURCES = ("book", "lib", RELEASE_DIRECTORY)
-TEXT_SUFFIXES = {".py", ".md", ".ipynb", ".txt"}
+PUBLIC_SOURCES = ("book", "lib", RELEASE_DIRECTORY, "locales")
+TEXT_SUFFIXES = {".py", ".md", ".ipynb", ".txt", ".po"}
+# The book's editions besides English, each a folder of the built book (book/_ext/editions.py).
+EDITIONS = ("ko",)
 
 
 def _public_text(root):
@@ -86,6 +88,10 @@ def publish(book, into, root=REPO_ROOT):
     book, into = Path(book), Path(into)
     if not (book / "index.html").is_file():
         raise ValueError(f"{book} holds no built book (index.html): run `make book` first")
+    # Both editions: the Korean one is a folder of the book (ko/), copied and checked with it.
+    for language in EDITIONS:
+        if not (book / language / "index.html").is_file():
+            raise ValueError(f"{book} holds no {language} edition ({language}/index.html): run `make book` first")
     if into.exists():
         shutil.rmtree(into)
     shutil.copytree(book, into)

@@ -206,9 +206,10 @@ def bwrap_path():
     it starts; the tests use it to make a worker whose sandbox does not work).
     """
     path = shutil.which(os.environ.get("AUTOGRADER_BWRAP") or "bwrap")
-    if not path or not shutil.which("setpriv") or not shutil.which("mount"):
+    if not path or not all(shutil.which(tool) for tool in ("setpriv", "mount", "unshare")):
         return None
-    command = [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--tmpfs", "/run", "--dir", "/run/h"]
+    command = [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+    command += ["--tmpfs", "/run", "--dir", "/run/h"]
     command += _privileged_setup() + ["sh", "-c", "mount -t tmpfs -o size=1m,nr_inodes=10 tmpfs /run/h && exec \"$@\"", "sh"]
     command += _drop_privileges() + ["true"]
     try:
@@ -225,9 +226,11 @@ def _privileged_setup():
 
 
 def _drop_privileges():
+    # A nested user namespace in which the notebook is user 65534 (nobody), then every
+    # capability dropped, bounding set included, and no way back (no_new_privs).
     return [
-        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--no-new-privs",
-        "--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked,+keep_caps_locked",
+        "unshare", "--user", "--map-user=65534", "--map-group=65534", "--keep-caps",
+        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
     ]  # fmt: skip
 
 

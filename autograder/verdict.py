@@ -100,7 +100,7 @@ def _judge_value(check, record):
     if check.kind == "expect_shape":
         return shape_mismatch(check.name, tuple(int(n) for n in actual), check.expected, hint)
     rtol, atol = check.options.get("rtol", RTOL), check.options.get("atol", ATOL)
-    return mismatch(check.name, actual, check.expected, rtol, atol, hint)
+    return mismatch(check.name, actual, check.expected, rtol, atol, hint, check.options.get("mistakes", ()))
 
 
 def _judge_error(check, record):

@@ -68,6 +68,9 @@ CONVNET_NOTEBOOKS = 2
 CLASS_OF_A_MOOC = 5_000
 NIGHT_SECONDS = 8 * 3600
 STUDENT_AVERAGE_SECONDS = 30.0  # the issue's estimate of a student's own convnet training
+# The convnet solution's run in the sandbox on this machine (issue 12), used when the official
+# MNIST test digits its hidden tests need are not here.
+CONVNET_SOLUTION_SECONDS = 13.0
 
 
 def _marginal_grading(assignment, size, **options):
@@ -125,7 +128,11 @@ def cluster_main():
             order = names[round_number % 3 :] + names[: round_number % 3]
             for name in order:
                 measured[name].append(_marginal_grading(ASSIGNMENT, CLUSTER_CLASS, **sides[name]))
-        convnet = _marginal_grading("convnet", CONVNET_NOTEBOOKS, cluster=one.address)
+        try:
+            convnet = _marginal_grading("convnet", CONVNET_NOTEBOOKS, cluster=one.address)
+        except ValueError as error:  # its hidden tests need the official MNIST test digits
+            print(f"convnet not graded here ({str(error).splitlines()[0]})")
+            convnet = None
     load = os.getloadavg()[0]
     print(f"\n{ASSIGNMENT} solution x {CLUSTER_CLASS}, {CLUSTER_ROUNDS} interleaved rounds, load {load:.2f}")
     print(f"{'run':20} {'s/notebook':>11} {'spread':>7} {'in sandbox':>11} {'wall s':>7}")
@@ -140,11 +147,18 @@ def cluster_main():
     print(f"throughput, 2 workers / 1 worker: {one_worker / two_workers:.2f} (ceiling 2 on this {os.cpu_count()}-core machine)")
     print(f"per-notebook time, cluster (1 worker) / local (--jobs 1): {one_worker / local:.2f} "
           f"({one_worker - local:+.2f} s per notebook)")  # fmt: skip
-    overhead = max(0.0, one_worker - local)
-    per_convnet = convnet[0]
-    print(f"convnet solution on one worker: {per_convnet:.1f} s per notebook ({convnet[1]:.1f} s in the sandbox)")
+    # What a notebook costs besides its own run: the grader's work before and after, and the cluster's.
+    outside = one_worker - report.summary([inside for _, inside, _ in measured["cluster, 1 worker"]])["median"]
+    if convnet:
+        per_convnet, inside = convnet[0], convnet[1]
+        print(f"convnet solution on one worker: {per_convnet:.1f} s per notebook ({inside:.1f} s in the sandbox)")
+    else:
+        inside = CONVNET_SOLUTION_SECONDS
+        per_convnet = inside + outside
+        print(f"convnet solution: {inside:g} s in the sandbox (measured here before, see the issue) "
+              f"+ {outside:.2f} s measured around each toyConv notebook = {per_convnet:.1f} s")  # fmt: skip
     for what, seconds in (("the solution", per_convnet), (f"students' {STUDENT_AVERAGE_SECONDS:g} s average",
-                                                          STUDENT_AVERAGE_SECONDS + overhead + per_convnet - convnet[1])):  # fmt: skip
+                                                          STUDENT_AVERAGE_SECONDS + per_convnet - inside)):  # fmt: skip
         workers = math.ceil(CLASS_OF_A_MOOC * seconds / NIGHT_SECONDS)
         print(f"5,000 convnet notebooks in 8 hours, {what} ({seconds:.1f} s each): {workers} one-core workers")
     return summaries

@@ -116,9 +116,9 @@ KO = {
 }
 # The library's explanations of an invalid setting (scratchcnn.util.conv_output_size).
 KO_ERRORS = [
-    (re.compile(r"output size (O\w+) is not an integer: (.*); choose a stride that divides (\d+) or change the padding"),
-     r"출력 크기 \1이(가) 정수가 아닙니다: \2. \3을(를) 나누어떨어지게 하는 스트라이드를 고르거나 패딩을 바꾸세요"),
-    (re.compile(r"filter size (F\w+)=(\d+) is larger than the padded input: (.*)"),
+    (re.compile(r"output size (O\S+) is not an integer: (.*); choose a stride that divides (\d+) or change the padding"),
+     r"출력 크기 \1이 정수가 아닙니다: \2. 스트라이드를 \3의 약수로 고르거나 패딩을 바꾸세요"),
+    (re.compile(r"filter size (F\S+?)=(\d+) is larger than the padded input: (.*)"),
      r"필터 크기 \1=\2가 패딩한 입력보다 큽니다: \3"),
 ]
 EDITIONS = ("en", "ko")

@@ -11,12 +11,12 @@ computed is green.
 Both editions from one execution
 --------------------------------
 The book has an English and a Korean edition (한국어판) built from the same executed notebooks.
-Importing this module makes ``plt.show()`` show every open figure twice, as two PNG outputs of
-the same cell: as drawn (English), then with every text of the figure (titles, labels, legends,
-annotations) translated to Korean (:func:`translate`, from the tables
-``locales/ko/figures/*.yml``) and drawn with a Hangul font. Each PNG records its edition in a
-PNG text chunk (``scratchcnn-edition``); the book's Sphinx extension keeps the edition's own
-image on each edition's page (book/_ext/bookext.py). A Korean figure also records the texts
+While the book builds, ``plt.show()`` shows every open figure as one PNG output that holds both
+editions: the figure as drawn (English), with the same figure drawn with every text (titles,
+labels, legends, annotations) translated to Korean (:func:`translate`, from the tables
+``locales/ko/figures/*.yml``) and a Hangul font embedded in a PNG text chunk
+(``scratchcnn-ko``). The book's Sphinx extension puts each edition's own picture on its pages
+(book/_ext/bookext.py); one output keeps one figure (one caption, one label) per cell. A Korean figure also records the texts
 that had no translation (``scratchcnn-untranslated``): on a page declared translated that is a
 build error. A glyph missing from the fonts is an error too, never a box on the page.
 """
@@ -189,6 +189,7 @@ def block(ax, x, y, depth, height, width, label="", color="#9ecae1", slant=0.5, 
 
 EDITION_KEY = "scratchcnn-edition"
 UNTRANSLATED_KEY = "scratchcnn-untranslated"
+KOREAN_KEY = "scratchcnn-ko"
 # Translation tables of the figures' texts, one file per page (for parallel translators):
 # English text -> Korean text; a key "re:<regex>" translates by regex substitution.
 TABLES = Path(__file__).resolve().parent.parent / "locales" / "ko" / "figures"
@@ -239,19 +240,25 @@ def _png(fig, metadata):
 
 
 def show_editions(fig):
-    """Display ``fig`` twice, English then Korean, each PNG marked with its edition."""
+    """Display ``fig`` once, as one PNG output that carries both editions: the English figure,
+    with the Korean one (every text translated) embedded in its text chunk ``scratchcnn-ko``."""
+    import base64
+
     from IPython.display import Image, display
 
-    display(Image(data=_png(fig, {EDITION_KEY: "en"}), format="png"))
     tables = _tables()
-    untranslated = []
+    untranslated, originals = [], []
     for artist in fig.findobj(Text):
         english = artist.get_text()
         korean, found = translate(english, tables)
         if not found:
             untranslated.append(english)
+        originals.append((artist, english))
         artist.set_text(korean)
-    metadata = {EDITION_KEY: "ko", UNTRANSLATED_KEY: "\n".join(dict.fromkeys(untranslated))}
+    korean_png = _png(fig, {EDITION_KEY: "ko", UNTRANSLATED_KEY: "\n".join(dict.fromkeys(untranslated))})
+    for artist, english in originals:
+        artist.set_text(english)
+    metadata = {EDITION_KEY: "en", KOREAN_KEY: base64.b64encode(korean_png).decode("ascii")}
     display(Image(data=_png(fig, metadata), format="png"))
 
 

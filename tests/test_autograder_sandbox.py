@@ -31,19 +31,19 @@ def test_the_student_sees_only_their_own_files_and_a_clean_environment(tmp_path)
     helper.write_text("X = 1\n")
     result = _run(
         tmp_path,
-        "import os\nprint(sorted(os.listdir('.')))",
+        "import os\nprint(sorted(os.listdir('.')), os.getuid())",
         f"import os\nprint(os.path.exists({str(REPO_ROOT)!r}), os.path.exists({str(sandbox.library_folder())!r}))",
         "import os\nprint(sorted(os.environ))",
         "open('/usr/evil', 'w')",
-        "print([line.split()[1] for line in open('/proc/self/status') if line.startswith('CapEff')])",
+        "print([line.split()[1] for line in open('/proc/self/status') if line.startswith(('CapEff', 'CapBnd'))])",
         files={"helper.py": helper},
     )
-    assert result.finished and _text(result, 0) == "['helper.py']\n"
+    assert result.finished and _text(result, 0) == "['helper.py'] 65534\n"  # nobody
     assert _text(result, 1) == "False False\n"  # neither the repository nor the library's folder
     environment = ast.literal_eval(_text(result, 2))
     assert not [name for name in environment if "AUTOGRADER" in name or "SECRET" in name or "SEED" in name]
     assert "Read-only file system" in _text(result, 3)
-    assert _text(result, 4) == "['0000000000000000']\n"  # no capability at all
+    assert _text(result, 4) == "['0000000000000000', '0000000000000000']\n"  # no capability at all
 
 
 @needs_bwrap

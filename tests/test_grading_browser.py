@@ -33,6 +33,7 @@ import binascii
 import json
 import os
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -47,7 +48,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.config import REPO_ROOT
+from autograder.config import REPO_ROOT, cases_folder
 from book_support.browser import CHROMIUM, CHROMIUM_ARGS, HostileWatcher, PWNED
 from grading_cases import build, cases
 
@@ -271,15 +272,8 @@ def files_context(chromium):
 
 
 def _payload(label):
-    """The payload of the fixtures (solutions/toyConv/cases/xss_*.py), for the control test."""
-    return (
-        "(function(){var l='" + label + "';window.__pwned=l;try{window.top.__pwned=l}catch(e){}"
-        "console.log('PWNED '+l);var m=document.cookie.match(/_xsrf=([^;]+)/);"
-        "try{fetch('/api/contents/pwned-'+l+'.txt',{method:'PUT',credentials:'include',"
-        "headers:{'Content-Type':'application/json','X-XSRFToken':m?m[1]:''},"
-        "body:JSON.stringify({type:'file',format:'text',content:'pwned'})})}catch(e){}"
-        "new Image().src='/PWNED-'+l+'.png';new Image().src='http://127.0.0.1:9/PWNED-'+l+'.png'})()"
-    )
+    """The payload of the fixtures (solutions/toyConv/cases/shared/xss_payloads.py), for the control test."""
+    return runpy.run_path(str(cases_folder("toyConv") / "shared" / "xss_payloads.py"))["_pwn"](label)
 
 
 def _summary(problems, examples=6):

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+from autograder import cli
 from autograder import grade as grade_module
 from autograder.cluster import EVENT_TOPIC, TRIES, SandboxUnavailable, local_cluster, run_task, worker_check
 from autograder.collect import collect
@@ -132,6 +133,12 @@ def test_the_cluster_gives_the_same_export_as_a_local_run(dask_cluster, local_ru
     # A second run reuses every result: nothing is sent to the cluster.
     again = grade(ASSIGNMENT, workdir, cluster=cluster.address, progress=False)
     assert _scores(again) == _scores(results)
+    # The command line, grading everything again: the table, then what the cluster did.
+    capsys.readouterr()
+    assert cli.main(["--workdir", str(workdir.root), "grade", ASSIGNMENT, "--cluster", cluster.address, "--force"]) == 0
+    printed = capsys.readouterr().out
+    assert f"graded on the Dask cluster {cluster.address} (2 worker(s) at the end)\n  every task ran once" in printed
+    assert _scores(load_results(workdir, ASSIGNMENT)) == _scores(local_results)
 
 
 def test_a_worker_killed_mid_run_loses_nothing(dask_cluster, local_run, tmp_path, monkeypatch):

@@ -63,13 +63,12 @@ def _cell(kind, source, grade_id=None, points=None):
     return cell
 
 
-def _notebook():
+def _notebook(forward_test='expect_close("out", relu_forward(np.array([-1.0, 2.0])), [0, 2])'):
     cells = [
         _cell("markdown", "# ReLU\n\nWrite `relu_forward(x)` and `relu_backward(dout, x)`."),
         _cell("code", "import numpy as np\nfrom autograder.notebook import expect_close, hidden_tests"),
         _cell("answer", "def relu_forward(x):\n" + textwrap.indent(SOLUTION.format("return np.maximum(x, 0)"), "    "), "relu_forward"),
-        _cell("test", 'expect_close("out", relu_forward(np.array([-1.0, 2.0])), [0, 2])\n'
-              + HIDDEN.format('hidden_tests("relu", "forward", relu_forward=relu_forward)'), "test_forward", 2),
+        _cell("test", forward_test + "\n" + HIDDEN.format('hidden_tests("relu", "forward", relu_forward=relu_forward)'), "test_forward", 2),
         _cell("answer", "def relu_backward(dout, x):\n" + textwrap.indent(SOLUTION.format("return dout * (x > 0)"), "    "),
               "relu_backward"),
         _cell("test", 'expect_close("dx", relu_backward(np.ones(2), np.array([-1.0, 2.0])), [0, 1])\n'
@@ -89,12 +88,31 @@ def _digests(root, skip):
     return found
 
 
-@pytest.mark.skipif(not bwrap_path(), reason="needs bubblewrap with user namespaces")
-def test_a_new_assignment_is_one_folder(tmp_path):
+def _copy_of_the_course(tmp_path):
     course = tmp_path / "course"
     for name in ("autograder", "lib", "solutions", "exercises"):
         shutil.copytree(REPO_ROOT / name, course / name, ignore=shutil.ignore_patterns("__pycache__", "cases"))
     shutil.copy(REPO_ROOT / "nbgrader_config.py", course)
+    return course, dict(os.environ, PYTHONPATH=f"{course}{os.pathsep}{course / 'lib'}")
+
+
+def test_a_check_the_grader_cannot_read_stops_the_release_with_its_cell_and_line(tmp_path):
+    course, environment = _copy_of_the_course(tmp_path)
+    folder = course / "solutions" / "relu"
+    folder.mkdir()
+    looped = 'for value in (-1.0, 2.0):\n    expect_close("out", relu_forward(np.array([value])), [max(value, 0)])'
+    nbformat.write(_notebook(forward_test=looped), folder / "relu.ipynb")
+    (folder / "grading.py").write_text(GRADING)
+    run = subprocess.run([sys.executable, "-m", "autograder", "--workdir", str(tmp_path / "wd"), "release", "relu"],
+                         cwd=course, env=environment, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert run.returncode == 2
+    assert "error: relu, test cell 'test_forward', line 2: expect_close(...) is inside a loop" in run.stderr
+    assert not (course / "exercises" / "relu").exists()
+
+
+@pytest.mark.skipif(not bwrap_path(), reason="needs bubblewrap with user namespaces")
+def test_a_new_assignment_is_one_folder(tmp_path):
+    course, environment = _copy_of_the_course(tmp_path)
     before = _digests(course, [])
 
     folder = course / "solutions" / "relu"
@@ -102,7 +120,6 @@ def test_a_new_assignment_is_one_folder(tmp_path):
     nbformat.write(_notebook(), folder / "relu.ipynb")
     (folder / "grading.py").write_text(GRADING)
 
-    environment = dict(os.environ, PYTHONPATH=f"{course}{os.pathsep}{course / 'lib'}")
     workdir = tmp_path / "workdir"
 
     def autograder(*arguments):

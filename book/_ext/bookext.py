@@ -30,6 +30,15 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``). Its jobs:
 * The widget state that executing a page records (the explorers create ipywidgets for
   JupyterLab) is not embedded in the pages: the book shows the explorers' own HTML view,
   never a widget, so the state would only add weight (see book/explorers.py).
+* The two editions (English at the site's root, Korean under ``ko/``: book/_ext/editions.py).
+  Figures and explorers are executed once and produce both editions in the same cell (see
+  book/figures.py and book/explorers.py); :func:`keep_edition_outputs` keeps the edition's own
+  image or explorer on each edition's page. Every page gets a visible switch to the same page
+  of the other edition; a Korean page whose translation is not declared complete
+  (locales/ko/pages.yml) says that its prose is still English. A figure of a translated page
+  with an untranslated text is a warning (so an error, with ``-W``). Korean search
+  (:class:`SearchKorean`) indexes words without their particles (합성곱은 -> 합성곱) and strips
+  them from the query in the same way.
 * Thebe (live code in the page, through a Binder kernel) is switched off in ``_config.yml``,
   but Jupyter Book always loads the sphinx-thebe extension, which still adds its scripts to
   every page, twice: a ``const`` declared twice raises an error in the browser, and one of
@@ -38,7 +47,9 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``). Its jobs:
 
 import hashlib
 import json
+import os
 import re
+import struct
 import shutil
 import sys
 import tempfile
@@ -46,6 +57,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.search import SearchLanguage
+from sphinx.search.en import SearchEnglish
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -264,6 +277,8 @@ def check_offline(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     for page in sorted(Path(app.outdir).rglob("*.html")):
+        if page.relative_to(app.outdir).parts[0] in OTHER_EDITIONS:  # checked by its own build
+            continue
         finder = _ExternalResourceFinder()
         finder.feed(page.read_text(encoding="utf-8"))
         for tag, attribute, value in finder.found:
@@ -348,7 +363,262 @@ def note_grader_dependencies(app, doctree):
             env.note_dependency(path.relative_to(app.srcdir).as_posix())
 
 
+# ---------------------------------------------------------------------------------------------
+# The two editions
+
+# The editions other than English, each in a folder of the site named by its language.
+OTHER_EDITIONS = ("ko",)
+EDITION_NAMES = {"en": "English", "ko": "한국어"}
+EDITION_KEY = "scratchcnn-edition"  # book/figures.py marks each PNG with its edition
+UNTRANSLATED_KEY = "scratchcnn-untranslated"
+KOREAN_KEY = "scratchcnn-ko"  # ... and embeds the Korean picture in the English one
+_EDITION_BLOCK = re.compile(r"<!--scratchcnn-edition:(\w+)-->(.*?)<!--/scratchcnn-edition:\1-->", re.S)
+
+
+def edition(config):
+    """The edition being built: "en" or "ko"."""
+    return "ko" if (config.language or "en").startswith("ko") else "en"
+
+
+def translated_pages(confdir, language="ko"):
+    import yaml
+
+    path = Path(confdir) / "locales" / language / "pages.yml"
+    return set((yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("translated") or [])
+
+
+def png_text(path):
+    """The text chunks (tEXt, iTXt) of a PNG file, as a dict."""
+    return png_text_bytes(Path(path).read_bytes())
+
+
+def png_text_bytes(data):
+    found, at = {}, 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        body = data[at + 8:at + 8 + length]
+        if kind == b"tEXt":
+            key, _, value = body.partition(b"\0")
+            found[key.decode("latin-1")] = value.decode("latin-1")
+        elif kind == b"iTXt":
+            key, _, rest = body.partition(b"\0")
+            # compression flag, method, language tag \0, translated keyword \0, text
+            parts = rest[2:].split(b"\0", 2)
+            if rest[:1] == b"\0" and len(parts) == 3:
+                found[key.decode("latin-1")] = parts[2].decode("utf-8")
+        elif kind == b"IEND":
+            break
+        at += 12 + length
+    return found
+
+
+def png_without(data, key):
+    """PNG bytes ``data`` without its text chunk ``key``."""
+    out, at = [data[:8]], 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        chunk = data[at:at + 12 + length]
+        if not (kind == b"tEXt" and data[at + 8:at + 8 + length].split(b"\0", 1)[0] == key.encode()):
+            out.append(chunk)
+        at += 12 + length
+    return b"".join(out)
+
+
+def keep_edition_outputs(app, doctree):
+    """Put the edition's own figures and explorers on the page being read: a figure is one PNG
+    carrying the Korean picture in a text chunk (book/figures.py), an explorer holds two HTML
+    views between markers (book/explorers.py)."""
+    import base64
+
+    own = edition(app.config)
+    docname = app.env.docname
+    translated = own != "en" and docname in translated_pages(app.confdir, own)
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
+        path = Path(app.srcdir) / uri.lstrip("/")
+        if not uri.endswith(".png") or not path.is_file():
+            continue
+        chunks = png_text(path)
+        if KOREAN_KEY not in chunks:
+            continue
+        if own == "ko":
+            data = base64.b64decode(chunks[KOREAN_KEY])
+            untranslated = png_text_bytes(data).get(UNTRANSLATED_KEY)
+            if translated and untranslated:
+                texts = "; ".join(repr(t) for t in untranslated.splitlines())
+                logger.warning(f"a figure of this translated page has text with no Korean translation: {texts} "
+                               f"(add it to locales/{own}/figures/<page>.yml)", location=image)
+        else:
+            data = png_without(path.read_bytes(), KOREAN_KEY)
+        target = path.parent / f"{hashlib.sha256(data).hexdigest()}.png"
+        if not target.is_file():
+            target.write_bytes(data)
+        image["uri"] = "/" + os.path.relpath(target, app.srcdir)
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if "<!--scratchcnn-edition:" not in text:
+            continue
+        kept = "".join(match.group(2) for match in _EDITION_BLOCK.finditer(text) if match.group(1) == own)
+        raw.parent.replace(raw, nodes.raw("", kept, format=raw.get("format", "html")))
+
+
+def edition_link(pagename, own, other):
+    """The relative URL from page ``pagename`` of edition ``own`` to the same page of ``other``
+    (English at the site's root, the others in a folder named by their language)."""
+    depth = pagename.count("/") + (0 if own == "en" else 1)
+    return "../" * depth + ("" if other == "en" else other + "/") + pagename + ".html"
+
+
+def edition_switch(app, pagename, templatename, context, doctree):
+    """A visible link to the same page in the other edition, at the top of every page; on a
+    Korean page not yet translated, a notice that its prose is English."""
+    if app.builder.format != "html" or "body" not in context:
+        return
+    own = edition(app.config)
+    other = "ko" if own == "en" else "en"
+    href = edition_link(pagename, own, other)
+    label = "한국어판으로 보기" if other == "ko" else "Read in English"
+    note = ""
+    if own != "en" and doctree is not None and pagename not in translated_pages(app.confdir, own):
+        note = ('<p class="edition-note">이 쪽은 아직 번역 중이라 본문을 영어 원문으로 보여 줍니다. '
+                "그림과 탐색기, 코드와 계산 결과는 영어판과 같습니다.</p>")
+    context["body"] = (
+        f'<nav class="edition-switch" aria-label="{EDITION_NAMES[other]}">'
+        f'<a class="edition-link" href="{href}" hreflang="{other}" lang="{other}">{label}</a></nav>'
+        + note + context["body"]
+    )
+    context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{other}" href="{href}" />'
+
+
+# Korean particles and endings that follow a noun (합성곱은, 패딩을, 스트라이드로, 풀링에서):
+# longest first. The index stores the stem without them, the query is stripped in the same way.
+KOREAN_PARTICLES = sorted("""은 는 이 가 을 를 의 에 와 과 도 만 로 으로 에서 에게 까지 부터 보다 처럼 이나 나
+    이라 라 이란 란 이며 며 이고 고 이다 입니다 이므로 에는 에서는 으로는 로는 과는 와는 에도 으로도 로도
+    만큼 마다 이라는 라는 이나마 조차 밖에 하고 이랑 랑 들 들은 들을 들의 들이 들과 들로""".split(),
+                           key=len, reverse=True)
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def strip_particle(word):
+    """A Korean word without the particle that follows it (the stem keeps at least 2 syllables)."""
+    if not _HANGUL.search(word):
+        return word
+    for particle in KOREAN_PARTICLES:
+        if word.endswith(particle) and len(word) - len(particle) >= 2:
+            return word[: -len(particle)]
+    return word
+
+
+_JS_STEMMER = """
+var Stemmer = function() {
+  const particles = %s;
+  const english = new (function() { %s })();
+  this.stemWord = function(word) {
+    if (!/[\uac00-\ud7a3]/.test(word)) return english.stemWord(word);
+    for (const p of particles)
+      if (word.endsWith(p) && word.length - p.length >= 2) return word.slice(0, word.length - p.length);
+    return word;
+  };
+};
+"""
+
+
+class SearchKorean(SearchLanguage):
+    """Search for the Korean edition: Hangul words lose their particles (합성곱은, 합성곱을 ->
+    합성곱) in the index and in the query alike; English words are stemmed as Sphinx's English
+    search does (the Korean pages keep code names and English terms)."""
+
+    lang = "ko"
+    language_name = "Korean"
+
+    def init(self, options):
+        self.english = SearchEnglish(options)
+        self.stopwords = set(self.english.stopwords)
+        english_js = SearchEnglish.js_stemmer_code.replace("var Stemmer = function() {", "", 1)
+        english_js = english_js[: english_js.rstrip().rstrip(";").rstrip().rfind("}")]
+        self.js_stemmer_code = _JS_STEMMER % (json.dumps(KOREAN_PARTICLES, ensure_ascii=False), english_js)
+
+    def stem(self, word):
+        return strip_particle(word) if _HANGUL.search(word) else self.english.stem(word)
+
+    def word_filter(self, word):
+        return bool(_HANGUL.search(word)) or self.english.word_filter(word)
+
+
+# ---------------------------------------------------------------------------------------------
+# The bilingual glossary (book/glossary_terms.yml), rendered in the edition's language
+
+GLOSSARY_FILE = "book/glossary_terms.yml"
+
+
+def glossary_terms(root):
+    import yaml
+
+    return yaml.safe_load((Path(root) / GLOSSARY_FILE).read_text(encoding="utf-8"))["terms"]
+
+
+def _inline(text):
+    """Text with `code` spans as literal nodes."""
+    parts = []
+    for k, piece in enumerate(re.split(r"`([^`]*)`", text)):
+        if piece:
+            parts.append(nodes.literal(piece, piece) if k % 2 else nodes.Text(piece))
+    return parts
+
+
+def glossary_table(env, terms, own):
+    from sphinx import addnodes
+
+    heads = (["English", "한국어", "뜻", "처음 나오는 장"] if own == "ko"
+             else ["English", "한국어", "meaning", "chapter"])
+    table = nodes.table(classes=["book-glossary"])
+    group = nodes.tgroup(cols=4)
+    table += group
+    for width in (18, 16, 50, 16):
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    row = nodes.row()
+    for text in heads:
+        row += nodes.entry("", nodes.paragraph(text, text))
+    head += row
+    group += head
+    body = nodes.tbody()
+    for term in sorted(terms, key=lambda t: t["en"].lower()):
+        row = nodes.row()
+        row += nodes.entry("", nodes.paragraph(term["en"], term["en"]))
+        row += nodes.entry("", nodes.paragraph(term["ko"], term["ko"]))
+        row += nodes.entry("", nodes.paragraph("", "", *_inline(term["meaning"][own])))
+        xref = addnodes.pending_xref("", nodes.inline("", "%s장" if own == "ko" else "Chapter %s"),
+                                     refdomain="std", reftype="numref", reftarget=term["chapter"],
+                                     refexplicit=True, refwarn=True, refdoc=env.docname)
+        row += nodes.entry("", nodes.paragraph("", "", xref))
+        body += row
+    group += body
+    return table
+
+
+def glossary_directive_class():
+    from sphinx.util.docutils import SphinxDirective
+
+    class BookGlossary(SphinxDirective):
+        """``{book-glossary}``: the table of book/glossary_terms.yml in the edition's language."""
+
+        has_content = False
+
+        def run(self):
+            self.env.note_dependency(GLOSSARY_FILE)
+            return [glossary_table(self.env, glossary_terms(self.env.app.confdir), edition(self.config))]
+
+    return BookGlossary
+
+
 def setup(app):
+    app.add_directive("book-glossary", glossary_directive_class())
+    # The kernels that run the pages inherit it: figures and explorers then show both editions.
+    os.environ["SCRATCHCNN_BOOK_EDITIONS"] = "1"
+    app.add_search_language(SearchKorean)
+    app.connect("doctree-read", keep_edition_outputs, priority=100)
+    app.connect("html-page-context", edition_switch)
     app.add_role("exercise", exercise_role)
     app.add_node(
         exercise_download,

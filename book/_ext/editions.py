@@ -90,8 +90,9 @@ def make_templates(into, build=REPO / "_build"):
     """Message templates (.pot) of every page, from the current English sources, in ``into``."""
     build = Path(build).resolve()
     with tempfile.TemporaryDirectory() as doctrees:
-        result = _sphinx("gettext", Path(into), doctrees, build, quiet=True, warningiserror=False,
-                         execute=False)
+        # Executed (from the cache of the English build: `make book` first), so that the
+        # figures' captions, which wrap their outputs, are messages too.
+        result = _sphinx("gettext", Path(into), doctrees, build, quiet=True, warningiserror=False)
     if result != 0:
         raise RuntimeError(f"the gettext build failed ({result})")
 

@@ -1,7 +1,8 @@
 """Building the book for the tests, exactly as ``make book`` does.
 
 ``jupyter-book build . -W -n --keep-going`` from the repository root, into _build/, so that the
-execution cache of an earlier build is reused.
+execution cache of an earlier build is reused; then the Korean edition
+(``python book/_ext/editions.py build``, into _build/html/ko/, from the same cache).
 """
 
 import shutil
@@ -28,6 +29,13 @@ def build_book():
         cwd=REPO, capture_output=True, text=True, timeout=1500,
     )  # fmt: skip
     log = result.stdout + result.stderr
+    if result.returncode == 0:  # then the Korean edition, into _build/html/ko/ (as `make book`)
+        korean = subprocess.run(
+            [sys.executable, str(REPO / "book" / "_ext" / "editions.py"), "build"],
+            cwd=REPO, capture_output=True, text=True, timeout=1500,
+        )  # fmt: skip
+        log += korean.stdout + korean.stderr
+        result = korean
     BUILD.mkdir(exist_ok=True)
     (BUILD / "book-build.log").write_text(log, encoding="utf-8")
     return (result.returncode, log) if (HTML / "index.html").is_file() else None

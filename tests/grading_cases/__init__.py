@@ -14,6 +14,8 @@ submission as a patch of the released notebook, with the outcome the grader must
     # %% new                          a new code cell (no metadata) after the previous one
     # %% new after GRADE_ID           a new code cell after the cell with this grade_id
     # %% file helpers.py              a file placed next to the notebook
+    <<shared:NAME>>                   ... the text of solutions/<assignment>/cases/shared/NAME
+                                      (what several cases hand in alike, written once)
 
 ``{REPO}`` in a case is replaced by the repository root, so that a case can try to read the
 instructor's files. The solution's code comes from solutions/ (markers stripped): fixtures
@@ -130,6 +132,7 @@ def build(case, repo=REPO):
     last = None
     for title, text in case.sections:
         text = re.sub(r"<<solution:(\w+)>>", lambda m: solutions[m.group(1)], text)
+        text = re.sub(r"<<shared:([\w.]+)>>", lambda m: (cases_folder(case.assignment) / "shared" / m.group(1)).read_text(), text)
         text = text.replace("<<solution>>", solutions.get(title, "")).replace("{REPO}", str(repo))
         if title.startswith("file "):
             files[title[5:].strip()] = text

@@ -1,0 +1,277 @@
+"""The Korean edition (한국어판): complete and current translations, the glossary's terms, Korean
+figures and explorers, Korean search, and the browser checks of every Korean page.
+
+Which pages are translated is said in one place, locales/ko/pages.yml. The edition is built
+by the session fixture ``book_build`` (after the English one, into _build/html/ko/).
+"""
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+from bs4 import BeautifulSoup
+
+from book_support.browser import PageWatcher, check_page, serve
+from book_support.build import HTML, REPO
+
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+sys.path.insert(0, str(REPO / "book"))
+import bookext  # noqa: E402
+import editions  # noqa: E402
+
+KO = HTML / "ko"
+LOCALES = REPO / "locales" / "ko" / "LC_MESSAGES"
+TRANSLATED = editions.translated_pages("ko")
+GLOSSARY = yaml.safe_load((REPO / "book" / "glossary_terms.yml").read_text(encoding="utf-8"))["terms"]
+TOC_PAGES = re.findall(r"(?:root|file):\s*(book/\w+)", (REPO / "_toc.yml").read_text(encoding="utf-8"))
+SEARCHES = {  # query -> the chapters that teach it (one of them must be among the results)
+    "합성곱": ("ch01_why_convolution", "ch02_convolution"),
+    "패딩": ("ch03_padding",),
+    "스트라이드": ("ch04_stride_output_size",),
+    "풀링": ("ch06_pooling",),
+    "역전파": ("ch09_backprop",),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogs and terms (no build needed)
+
+
+def test_translated_pages_are_pages_of_the_book():
+    assert TRANSLATED, "locales/ko/pages.yml lists no page"
+    assert set(TRANSLATED) <= set(TOC_PAGES), set(TRANSLATED) - set(TOC_PAGES)
+
+
+def test_translations_are_complete_and_current(book_build):
+    """Templates regenerated from the current English sources, merged into a copy of the
+    catalogs: a translated page has no untranslated and no fuzzy message."""
+    found = editions.check("ko")
+    report = "\n".join(f"{page}:\n  " + "\n  ".join(problems) for page, problems in found.items())
+    assert not found, "translations to update (locales/ko/LC_MESSAGES):\n" + report
+
+
+def test_a_changed_english_paragraph_is_caught(tmp_path):
+    """The check is not vacuous: a msgid that no longer matches the English source makes the
+    message fuzzy or untranslated after `sphinx-intl update`."""
+    pot = tmp_path / "pot" / "book"
+    pot.mkdir(parents=True)
+    (pot / "demo.pot").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                  'msgid "The filter slides over the image one pixel at a time."\nmsgstr ""\n',
+                                  encoding="utf-8")
+    po_dir = tmp_path / "locales" / "ko" / "LC_MESSAGES" / "book"
+    po_dir.mkdir(parents=True)
+    (po_dir / "demo.po").write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                                    'msgid "The filter slides over the image one pixel at a step."\n'
+                                    'msgstr "필터는 이미지 위를 한 픽셀씩 움직입니다."\n', encoding="utf-8")
+    editions.sphinx_intl_update(tmp_path / "pot", tmp_path / "locales")
+    problems = editions.catalog_problems(po_dir / "demo.po")
+    assert problems and ("fuzzy" in problems[0] or "untranslated" in problems[0]), problems
+
+
+def _english_mentions(text, term):
+    text = text.lower()
+    for phrase in term.get("except", []):
+        text = text.replace(phrase.lower(), " ")
+    names = [term["en"], *term.get("en_also", [])]
+    return any(re.search(r"(?<![\w-])" + re.escape(name.lower()) + r"(?![\w-])", text) for name in names)
+
+
+def glossary_problems(messages):
+    """For (English, Korean) message pairs of one page: the terms whose Korean term is missing
+    although the English uses the term, and every forbidden variant used."""
+    english = "\n".join(m for m, _ in messages)
+    korean = "\n".join(k for _, k in messages)
+    problems = []
+    for term in GLOSSARY:
+        if _english_mentions(english, term) and term["ko"] not in korean:
+            problems.append(f"{term['en']!r} is used in English but the Korean never says {term['ko']!r}")
+        for variant in term.get("forbidden", []):
+            if variant in korean:
+                problems.append(f"{variant!r} is a second translation of {term['en']!r}: use {term['ko']!r}")
+    return problems
+
+
+def _messages(page):
+    with open(LOCALES / f"{page}.po", "rb") as handle:
+        return [(m.id, m.string) for m in read_po(handle) if m.id and isinstance(m.id, str)]
+
+
+@pytest.mark.parametrize("page", TRANSLATED)
+def test_translated_pages_use_the_glossary_terms(page):
+    problems = glossary_problems(_messages(page))
+    assert not problems, f"{page}:\n  " + "\n  ".join(problems)
+
+
+def test_glossary_check_catches_a_second_translation():
+    messages = [("A convolution layer has filters.", "컨볼루션 레이어에는 필터가 있습니다.")]
+    problems = "\n".join(glossary_problems(messages))
+    assert "'컨볼루션'" in problems and "'합성곱 계층'" in problems
+
+
+def test_glossary_terms_follow_the_textbook():
+    """Where the textbook's term table (../shared/glossary, copied into the glossary) has a term,
+    the glossary uses its main term."""
+    textbook = {"backpropagation": "오차역전파법", "bias": "편향", "epoch": "에폭", "feature map": "특징 맵",
+                "filter": "필터", "padding": "패딩", "stride": "스트라이드", "gradient": "기울기",
+                "fully connected layer": "완전연결 계층", "pooling layer": "풀링 계층", "max pooling": "최대 풀링",
+                "convolution layer": "합성곱 계층", "overfitting": "오버피팅", "mini-batch": "미니배치"}
+    terms = {t["en"]: t["ko"] for t in GLOSSARY}
+    assert {en: terms.get(en) for en in textbook} == textbook
+    for term in GLOSSARY:
+        assert term["ko"] not in term.get("forbidden", []), term
+
+
+# --------------------------------------------------------------------------------------------
+# The Korean figures and explorers (no build needed)
+
+
+def test_korean_search_meets_the_particles():
+    korean = bookext.SearchKorean({})
+    for word, stem in [("합성곱은", "합성곱"), ("합성곱을", "합성곱"), ("패딩으로", "패딩"), ("풀링에서", "풀링"),
+                       ("스트라이드가", "스트라이드"), ("역전파는", "역전파"), ("합성곱", "합성곱")]:
+        assert korean.stem(word) == stem, word
+    assert "stemWord" in korean.js_stemmer_code and "합성곱" not in korean.js_stemmer_code
+
+
+def test_explorers_speak_korean():
+    import explorers
+
+    x = np.arange(16).reshape(4, 4)
+    w = np.ones((3, 3))
+    explorer = explorers.SlidingWindowExplorer({"ex": explorers.conv_example(x, w)}, pads=(0, 1), strides=(1, 2))
+    explorer.lang = "ko"
+    frame = explorer.frame("frames", ("ex", 1, 1))
+    assert [g.title for g in frame.grids] == ["입력, 패딩 P = 1", "필터", "출력"]
+    assert frame.steps[0].caption.startswith("출력 (0, 0)")
+    bad = explorer.frame("frames", ("ex", 0, 2))
+    assert bad.error and "정수가 아닙니다" in bad.message
+    both = explorer.editions_html()
+    assert both.count("<!--scratchcnn-edition:") == 2 and "슬라이딩 윈도우" in both and "Sliding window" in both
+
+
+def test_figure_texts_are_translated_or_reported():
+    import figures
+
+    tables = ({"feature map": "특징 맵"}, [])
+    assert figures.translate("feature map", tables) == ("특징 맵", True)
+    assert figures.translate("CONV 5x5\n6×28×28", tables) == ("CONV 5x5\n6×28×28", True)
+    assert figures.translate("a new label", tables) == ("a new label", False)
+
+
+# --------------------------------------------------------------------------------------------
+# The built Korean edition
+
+
+def ko_pages():
+    return sorted(p.relative_to(HTML).as_posix() for p in KO.rglob("*.html")
+                  if p.relative_to(KO).parts[0] not in ("_static", "_sources", "_images"))
+
+
+def test_korean_edition_has_every_page(book_build):
+    for page in TOC_PAGES:
+        assert (KO / f"{page}.html").is_file(), page
+        assert (HTML / f"{page}.html").is_file(), page
+
+
+def test_every_page_links_to_the_same_page_of_the_other_edition(book_build):
+    for page in TOC_PAGES:
+        for html, own in [(HTML / f"{page}.html", "en"), (KO / f"{page}.html", "ko")]:
+            soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+            link = soup.select_one("nav.edition-switch a.edition-link")
+            assert link is not None, f"{html}: no edition switch"
+            target = (html.parent / link["href"]).resolve()
+            expected = (KO if own == "en" else HTML) / f"{page}.html"
+            assert target == expected.resolve(), (html, link["href"])
+
+
+def test_korean_intro_says_it_is_the_korean_edition(book_build):
+    soup = BeautifulSoup((KO / "book/intro.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.html["lang"] == "ko"
+    assert "한국어판" in soup.find("article").get_text()
+
+
+def test_korean_pages_show_the_english_pages_numbers(book_build):
+    """The same executed code: every code output of a Korean page is the English page's."""
+    for page in TOC_PAGES:
+        outputs = []
+        for root in (HTML, KO):
+            soup = BeautifulSoup((root / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+            outputs.append([pre.get_text() for pre in soup.select("div.cell_output pre")])
+        assert outputs[0] == outputs[1], page
+
+
+def test_korean_figures_and_explorers_on_translated_pages(book_build):
+    for page in TRANSLATED:
+        text = (KO / f"{page}.html").read_text(encoding="utf-8")
+        assert "<!--scratchcnn-edition:" not in text
+        for title in re.findall(r'<div class="sx-title">([^<]*)</div>', text):
+            assert re.search(r"[\uac00-\ud7a3]", title), (page, title)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from book_support.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def test_every_korean_page_works_offline_in_the_browser(book_build, browser):
+    problems = {}
+    with serve(HTML) as base_url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watcher = PageWatcher(context, base_url)
+        page = context.new_page()
+        watcher.watch(page)
+        for name in ko_pages():
+            if 'http-equiv="Refresh"' in (HTML / name).read_text(encoding="utf-8"):
+                continue
+            shot = None
+            if name in ("ko/book/ch02_convolution.html", "ko/book/ch03_padding.html"):
+                shot = HTML.parent / "screenshots" / ("ko_" + Path(name).stem + ".png")
+            found = check_page(page, watcher, base_url + name, screenshot=shot)
+            if found:
+                problems[name] = found
+        # The switch lands on the same page.
+        page.goto(base_url + "ko/book/ch03_padding.html")
+        page.click("nav.edition-switch a")
+        page.wait_for_load_state("load")
+        if not page.url.endswith("/book/ch03_padding.html") or "/ko/" in page.url:
+            problems["switch"] = [f"ko -> en landed on {page.url}"]
+        page.click("nav.edition-switch a")
+        page.wait_for_load_state("load")
+        if not page.url.endswith("/ko/book/ch03_padding.html"):
+            problems.setdefault("switch", []).append(f"en -> ko landed on {page.url}")
+        context.close()
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in problems.items())
+    assert not problems, f"problems on {len(problems)} Korean page(s):\n{report}"
+
+
+@pytest.mark.parametrize("query", sorted(SEARCHES))
+def test_korean_search_finds_the_chapter(book_build, browser, query):
+    """Typed into the search box of a Korean page, the word finds the chapter that teaches it."""
+    with serve(HTML) as base_url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(base_url + "ko/book/intro.html", wait_until="load")
+        page.keyboard.press("Control+k")  # the theme's search dialog
+        box = page.locator("input[name='q']:visible").first
+        box.fill(query)
+        box.press("Enter")
+        page.wait_for_url("**/search.html*")
+        page.wait_for_selector("#search-results li, .search-summary", timeout=20_000)
+        page.wait_for_function("() => !document.querySelector('#search-progress') || "
+                               "!document.querySelector('#search-progress').textContent.includes('Preparing')",
+                               timeout=20_000)
+        page.wait_for_timeout(500)
+        hrefs = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+        context.close()
+    assert any(chapter in (href or "") for href in hrefs for chapter in SEARCHES[query]), f"{query}: {hrefs}"
