@@ -365,7 +365,7 @@ def _collect_student(workdir, assignment, student, attempts, stamp, manifest, re
             "files": hashes,
             "notebook": notebook if notebook in hashes else None,
             "collected": stamp,
-            "submitted": submitted.strftime(TIME_FORMAT),
+            "submitted": submitted.isoformat(timespec="microseconds"),  # ISO 8601, UTC
             "submitted_from": attempt.submitted_from if attempt.files or attempt.submitted else "collect time",
             "source": str(Path(source).resolve()),
             "notes": notes,

@@ -196,9 +196,26 @@ def course_binds(spec, library_init):
 # --- the command --------------------------------------------------------------------------
 
 
+# How the notebook's process gives up its privileges, best first. As "nobody" in a nested
+# user namespace it owns nothing it did not create. Where the kernel refuses that nesting
+# (grading as an ordinary user, inside bubblewrap's own namespace), it stays that namespace's
+# root: with no capability at all, an empty bounding set and securebits that stop root from
+# regaining any, which leaves it the same rights over the files it can see.
+DROP_PRIVILEGES = (
+    [
+        "unshare", "--user", "--map-user=65534", "--map-group=65534", "--keep-caps",
+        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
+    ],
+    [
+        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
+        "--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked,+keep_caps_locked",
+    ],
+)  # fmt: skip
+
+
 @functools.lru_cache(maxsize=1)
-def bwrap_path():
-    """The bubblewrap executable if the whole sandbox works here, else None.
+def _sandbox_setup():
+    """(bubblewrap executable, privilege-dropping command) that work here, or (None, None).
 
     Checked with the same steps as a real run: a user namespace, a tmpfs mounted inside it
     with size and inode limits, then every capability dropped. ``$AUTOGRADER_BWRAP`` names
@@ -207,31 +224,28 @@ def bwrap_path():
     """
     path = shutil.which(os.environ.get("AUTOGRADER_BWRAP") or "bwrap")
     if not path or not all(shutil.which(tool) for tool in ("setpriv", "mount", "unshare")):
-        return None
+        return None, None
     command = [path, "--unshare-all", "--unshare-user", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
     command += ["--tmpfs", "/run", "--dir", "/run/h"]
     command += _privileged_setup() + ["sh", "-c", "mount -t tmpfs -o size=1m,nr_inodes=10 tmpfs /run/h && exec \"$@\"", "sh"]
-    command += _drop_privileges() + ["true"]
-    try:
-        probe = subprocess.run(command, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return path if probe.returncode == 0 else None
+    for drop in DROP_PRIVILEGES:
+        try:
+            if subprocess.run(command + drop + ["true"], capture_output=True, timeout=30).returncode == 0:
+                return path, drop
+        except (OSError, subprocess.TimeoutExpired):
+            return None, None
+    return None, None
+
+
+def bwrap_path():
+    """The bubblewrap executable if the whole sandbox works here, else None."""
+    return _sandbox_setup()[0]
 
 
 def _privileged_setup():
     # Inside its own user namespace the first process may mount file systems (and nothing
     # outside); it mounts the limited home and /tmp, then gives every capability up for good.
     return ["--uid", "0", "--gid", "0", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP"]
-
-
-def _drop_privileges():
-    # A nested user namespace in which the notebook is user 65534 (nobody), then every
-    # capability dropped, bounding set included, and no way back (no_new_privs).
-    return [
-        "unshare", "--user", "--map-user=65534", "--map-group=65534", "--keep-caps",
-        "setpriv", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all", "--no-new-privs",
-    ]  # fmt: skip
 
 
 def bwrap_command(bwrap, files, binds, limits):
@@ -269,7 +283,7 @@ def bwrap_command(bwrap, files, binds, limits):
         f"mount -t tmpfs -o size={size},nr_inodes={TMP_INODES},mode=1777 tmpfs /tmp && "
         f"cd {SANDBOX_HOME} && unset OLDPWD && exec \"$@\""
     )
-    return command + ["sh", "-c", mounts, "sh"] + _drop_privileges()
+    return command + ["sh", "-c", mounts, "sh"] + _sandbox_setup()[1]
 
 
 def _environment(limits, sandboxed, home, tmp):

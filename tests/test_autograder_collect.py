@@ -155,7 +155,7 @@ def test_the_last_submitted_attempt_wins_and_the_others_are_reported(tmp_path, w
     assert report.notes["ann"][-1].startswith("2 attempts: kept the last submitted, the file 'ann_2_second_toyConv.ipynb'")
     # bo's folder carries nbgrader's time stamp, later than the flat file's time: the folder wins.
     assert manifest["bo"]["files"]["toyConv.ipynb"] == hashlib.sha256(NOTEBOOK.encode()).hexdigest()
-    assert (manifest["bo"]["submitted"], manifest["bo"]["submitted_from"]) == ("2026-03-05 08:00:00.000000 UTC", "timestamp.txt")
+    assert (manifest["bo"]["submitted"], manifest["bo"]["submitted_from"]) == ("2026-03-05T08:00:00.000000+00:00", "timestamp.txt")
     assert (workdir.submitted / "bo" / "toyConv" / "timestamp.txt").read_text() == "2026-03-05 08:00:00.000000 UTC\n"
     assert "not collected: the file 'bo_9_late_toyConv.ipynb'" in report.notes["bo"][-1]
 

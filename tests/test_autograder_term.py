@@ -318,3 +318,28 @@ def test_help_names_the_course_file_and_the_new_commands(capsys):
     text = capsys.readouterr().out
     for word in ("course.toml", "report ASSIGNMENT", "similarity ASSIGNMENT", "--format canvas|moodle"):
         assert word in text
+
+
+def test_collect_reads_nbgrader_time_stamps_and_lists_the_late_submissions(tmp_path, monkeypatch, capsys):
+    course_file = tmp_path / "course.toml"
+    course_file.write_text(COURSE_TOML)
+    monkeypatch.setenv("AUTOGRADER_COURSE", str(course_file))
+    notebook = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": []})
+    stamps = {  # nbgrader's timestamp.txt of each student's folder
+        "early": "2026-03-04 02:00:00.000000 UTC",  # 11:00 in Seoul: on time
+        "grace": "2026-03-04 03:10:00 UTC",  # 12:10: within the 15 minutes of grace
+        "late": "2026-03-05 04:00:00.000000 UTC",  # 13:00 the next day: 2 started days
+        "ext": "2026-03-05 04:00:00.000000 UTC",  # the same, with an extension
+    }
+    for student, stamp in stamps.items():
+        (tmp_path / "class" / student).mkdir(parents=True)
+        (tmp_path / "class" / student / "toyConv.ipynb").write_text(notebook)
+        (tmp_path / "class" / student / "timestamp.txt").write_text(stamp + "\n")
+    workdir = tmp_path / "workdir"
+    assert cli.main(["--workdir", str(workdir), "collect", "toyConv", str(tmp_path / "class")]) == 0
+    late = [line for line in capsys.readouterr().out.splitlines() if line.startswith("late:")]
+    assert len(late) == 1 and late[0].split()[1] == "late" and "penalty 20%" in late[0]
+    manifest = json.loads((workdir / "manifests" / "toyConv.json").read_text())["students"]
+    assert manifest["late"]["submitted"] == "2026-03-05T04:00:00.000000+00:00"
+    assert {entry["submitted_from"] for entry in manifest.values()} == {"timestamp.txt"}
+    assert sorted(manifest["early"]["files"]) == ["toyConv.ipynb"]  # the time stamp is not a student file

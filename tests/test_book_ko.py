@@ -188,6 +188,18 @@ def test_every_page_links_to_the_same_page_of_the_other_edition(book_build):
             assert target == expected.resolve(), (html, link["href"])
 
 
+def test_korean_exercise_links_point_into_the_published_site(book_build):
+    """From ko/book/<page>.html the notebooks are at ../../exercises/ (the site's root)."""
+    links = 0
+    for name in ko_pages():
+        soup = BeautifulSoup((HTML / name).read_text(encoding="utf-8"), "html.parser")
+        for link in soup.select("a.exercise-link"):
+            target = ((HTML / name).parent / link["href"]).resolve()
+            assert (REPO / target.relative_to(HTML.resolve())).is_file(), (name, link["href"])
+            links += 1
+    assert links >= len(bookext.course_assignments())
+
+
 def test_korean_intro_says_it_is_the_korean_edition(book_build):
     soup = BeautifulSoup((KO / "book/intro.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.html["lang"] == "ko"

@@ -131,11 +131,13 @@ def exercise_role(name, rawtext, text, lineno, inliner, options=None, content=No
     path = exercise_path(assignment)
     if not (Path(env.app.confdir) / path).is_file():
         logger.warning(f"exercise notebook {path} does not exist in the repository", location=location)
-    href = site_link(env.docname, path)
+    korean = edition(env.config) == "ko"
+    # The Korean edition is the folder ko/ of the site: one level further from exercises/.
+    href = ("../" if korean else "") + site_link(env.docname, path)
     link = exercise_download(rawtext, "", internal=False, refuri=href, filename=f"{assignment}.ipynb")
     link += nodes.literal(assignment, assignment)
-    link += nodes.Text(" (download the notebook)")
-    return [nodes.Text("exercise "), link], []
+    link += nodes.Text(" (노트북 내려받기)" if korean else " (download the notebook)")
+    return [nodes.Text("연습 문제 " if korean else "exercise "), link], []
 
 
 def placeholder_repository(app, config):
