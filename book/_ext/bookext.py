@@ -310,11 +310,12 @@ def drop_thebe_assets(app, pagename, templatename, context, doctree):
 
 
 # What the chapters import, relative to the repository root: a change here changes their outputs.
-PAGE_DEPENDENCIES = ("lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css")
+# The Korean figure texts are drawn into the executed figures, so they count too.
+PAGE_DEPENDENCIES = ("lib/scratchcnn/**/*.py", "book/*.py", "book/*.js", "book/*.css", "locales/*/figures/*.yml")
 # What the appendices also read: the grader's code and assignment modules, the released
 # notebooks. Those pages are always executed afresh (``execution_mode: force``); a change here
 # only makes Sphinx read them again.
-GRADER_DEPENDENCIES = ("autograder/**/*.py", "exercises/*/*.ipynb")
+GRADER_DEPENDENCIES = ("autograder/**/*.py", "exercises/*/*.ipynb", "solutions/*/grading.py")
 FINGERPRINT_FILE = "scratchcnn-book-dependencies.sha256"
 
 
@@ -328,14 +329,20 @@ def dependency_fingerprint(root, patterns=PAGE_DEPENDENCIES):
 
 
 def refresh_execution_cache(app):
-    """Empty the execution cache when the code the pages import has changed since it was filled."""
-    app.env.bookext_dependencies_changed = False
+    """Empty the execution cache when the code the pages import has changed since it was filled,
+    and read every page again when this build's pages were read before that change.
+
+    The second test is per build (each edition keeps its own environment) while the cache is
+    shared: the Korean build, which follows the English one, finds the cache already refreshed
+    but must still read its pages again."""
+    fingerprint = dependency_fingerprint(app.confdir)
+    app.env.bookext_dependencies_changed = getattr(app.env, "bookext_fingerprint", None) != fingerprint
+    app.env.bookext_fingerprint = fingerprint
     config = getattr(app.env, "mystnb_config", None)
     if config is None or config.execution_mode != "cache":
         return
     cache = Path(config.execution_cache_path)
     stamp = cache / FINGERPRINT_FILE
-    fingerprint = dependency_fingerprint(app.confdir)
     if stamp.is_file() and stamp.read_text().strip() == fingerprint:
         return
     if cache.exists():
@@ -343,7 +350,6 @@ def refresh_execution_cache(app):
         shutil.rmtree(cache)
     cache.mkdir(parents=True)
     stamp.write_text(fingerprint + "\n")
-    app.env.bookext_dependencies_changed = True
 
 
 def outdated_pages(app, env, added, changed, removed):
@@ -614,7 +620,39 @@ def glossary_directive_class():
     return BookGlossary
 
 
+# --- glue values inside translated prose ------------------------------------------------
+# Sphinx applies a page's translations by parsing each translated paragraph as a document of
+# its own, after myst-nb has detached the page's notebook: myst-nb's glue roles there would
+# find no value ("No key ... found in glue data"). While the page itself is parsed, its glue
+# roles see the notebook; it is remembered then and lent to those small documents, so that
+# {glue:text}`key` in a Korean paragraph shows the very number the English page shows.
+_NOTEBOOK_RENDERERS = {}  # docname -> the page's myst-nb renderer
+
+
+def lend_notebook_to_translations():
+    from myst_nb.ext.glue import directives, roles, utils
+
+    original = utils.retrieve_glue_data
+
+    def retrieve_glue_data(document, key):
+        docname = getattr(getattr(document.settings, "env", None), "docname", None)
+        if "nb_renderer" in document:
+            _NOTEBOOK_RENDERERS[docname] = document["nb_renderer"]
+            return original(document, key)
+        if docname not in _NOTEBOOK_RENDERERS:
+            return original(document, key)
+        document["nb_renderer"] = _NOTEBOOK_RENDERERS[docname]
+        try:
+            return original(document, key)
+        finally:  # only lent: a doctree holding the renderer could not be pickled
+            del document["nb_renderer"]
+
+    for module in (utils, roles, directives):
+        module.retrieve_glue_data = retrieve_glue_data
+
+
 def setup(app):
+    lend_notebook_to_translations()
     app.add_directive("book-glossary", glossary_directive_class())
     # The kernels that run the pages inherit it: figures and explorers then show both editions.
     os.environ["SCRATCHCNN_BOOK_EDITIONS"] = "1"
