@@ -132,7 +132,11 @@ def make_shell(current):
         def enable_gui(self, gui=None):
             pass  # inline figures need no event loop
 
-    shell = Shell.instance(displayhook_class=ResultHook, display_pub_class=Publisher, colors="nocolor")
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False  # no SQLite file: nothing to write, nothing to corrupt
+    shell = Shell.instance(config=config, displayhook_class=ResultHook, display_pub_class=Publisher, colors="nocolor")
 
     def show_traceback(etype, evalue, stb):
         current[0].error(etype.__name__, str(evalue), shell.InteractiveTB.stb2text(stb).splitlines())

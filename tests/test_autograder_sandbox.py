@@ -50,7 +50,7 @@ def test_the_student_sees_only_their_own_files_and_a_clean_environment(tmp_path)
 def test_what_an_exercise_forbids_is_not_there_under_any_name(tmp_path):
     # Every file outside /proc, /sys, /dev and the operating system's /usr (Python's folders
     # there included) is read for the first lines of the reference's modules that hold what
-    # the exercise forbids (passed reversed: the scan's own text is in IPython's history).
+    # the exercise forbids (passed reversed, so that the scan's own source never matches).
     markers = [(sandbox.library_folder() / name).read_text()[:120][::-1].encode() for name in ("layers.py", "networks.py")]
     scan = """
 import os, glob

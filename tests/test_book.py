@@ -79,7 +79,7 @@ def test_site_loads_nothing_from_other_hosts(book_build):
 # The browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one Playwright at a time: other modules start their own
 def browser():
     from playwright.sync_api import sync_playwright
 

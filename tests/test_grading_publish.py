@@ -13,7 +13,9 @@ from autograder.publish import leaks, publish
 def book(tmp_path):
     folder = tmp_path / "html"
     (folder / "_sources").mkdir(parents=True)
+    (folder / "ko").mkdir()
     (folder / "index.html").write_text("<html><body>The course</body></html>")
+    (folder / "ko" / "index.html").write_text("<html><body>한국어판</body></html>")
     return folder
 
 
@@ -51,3 +53,9 @@ def test_the_built_book_reveals_nothing(book_build, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(HTML, site)
     assert leaks(site) == []
+
+
+def test_a_book_without_its_korean_edition_is_an_error(book, tmp_path):
+    shutil.rmtree(book / "ko")
+    with pytest.raises(ValueError, match="holds no ko edition"):
+        publish(book, tmp_path / "site")

@@ -8,22 +8,16 @@ differs between BLAS builds and thread counts: the fixed seed makes the run repe
 machine, and its margin (0.36 points here) is what protects the test elsewhere.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
+from mnist_support import HAVE_OFFICIAL, MISSING_REASON, OFFICIAL_DIR
 from scratchcnn import SimpleConvNet, Trainer
-from scratchcnn.datasets import TEST_FILES, load_mnist_5k
+from scratchcnn.datasets import load_mnist_5k
 
-OFFICIAL_DIR = Path(os.environ.get("MNIST_DIR") or Path(__file__).resolve().parents[2] / "shared/datasets/mnist")
 SEED = 0  # the command line's default seed, not a chosen one: seeds 0-9 gave 95.0-96.6%, mean 96.1%
 
 
-@pytest.mark.skipif(
-    not all((OFFICIAL_DIR / name).is_file() for name in TEST_FILES),
-    reason=f"the official MNIST test files are not in {OFFICIAL_DIR} (set MNIST_DIR)",
-)
+@pytest.mark.skipif(not HAVE_OFFICIAL, reason=MISSING_REASON)
 def test_simple_convnet_reaches_the_lecture_accuracy():
     (x_train, t_train), (x_test, t_test) = load_mnist_5k(flatten=False, test_set="official", data_dir=OFFICIAL_DIR)
     conv_param = {"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1}

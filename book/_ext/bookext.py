@@ -152,6 +152,8 @@ def placeholder_repository(app, config):
         launch[key] = ""
     launch["thebe"] = False
     options["launch_buttons"] = launch
+    if config.language not in (None, "", "en"):
+        return  # said once, by the English build; the other editions follow it
     # A notice, not a Sphinx warning: the book must still build with -W.
     print(
         f"[bookext] repository.url in _config.yml is the placeholder {PLACEHOLDER_REPOSITORY}: "
