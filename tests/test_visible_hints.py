@@ -46,6 +46,10 @@ PLANTED = {
          "test_pool_forward_hidden"),
         ("every_cell", "pool_backward", "dmax[np.arange(arg_max.size), arg_max] = dout.ravel()",
          "dmax[:] = dout.reshape(-1, 1)", "test_pool_backward_lecture"),
+        # A mask of the maxima instead of arg_max: a window with a tie sends dout to both copies.
+        ("ties", "pool_backward", "dmax[np.arange(arg_max.size), arg_max] = dout.ravel()",
+         "dmax = arg_max * dout.reshape(-1, 1)", "test_pool_backward_lecture",
+         ("pool_forward", "cache = (x.shape, arg_max,", "cache = (x.shape, col == col.max(axis=1, keepdims=True),")),
     ],
     "im2col": [
         ("no_plus_one", "conv_output_size", "return steps + 1", "return steps", "test_output_size"),
@@ -110,8 +114,10 @@ def run_released(assignment, answers):
 
 
 def _planted(assignment):
+    """Each case's replacements as (answer cell, old, new); a pair applies to the case's own cell."""
     for mistake, answer, old, new, failing, *more in PLANTED[assignment]:
-        yield pytest.param(assignment, mistake, answer, [(old, new), *more], failing, id=f"{assignment}-{mistake}-{new[:24]}")
+        replacements = [(answer, old, new)] + [change if len(change) == 3 else (answer, *change) for change in more]
+        yield pytest.param(assignment, mistake, answer, replacements, failing, id=f"{assignment}-{mistake}-{new[:24]}")
 
 
 @pytest.mark.parametrize("assignment", list(PLANTED))
@@ -129,11 +135,9 @@ def test_the_solutions_pass_and_print_one_line_per_check(assignment, capsys):
 )
 def test_a_planted_mistake_gets_its_hint(assignment, mistake, answer, replacements, failing, capsys):
     answers = solution_answers(assignment)
-    code = answers[answer]
-    for old, new in replacements:
-        assert old in code, f"the solution of {answer} has changed: {old!r} is not in it"
-        code = code.replace(old, new)
-    answers[answer] = code
+    for cell_id, old, new in replacements:
+        assert old in answers[cell_id], f"the solution of {cell_id} has changed: {old!r} is not in it"
+        answers[cell_id] = answers[cell_id].replace(old, new)
     cell, failure = run_released(assignment, answers)
     assert cell == failing, f"the mistake was caught by {cell}, not {failing}: {failure}"
     message = str(failure)
@@ -144,7 +148,7 @@ def test_a_planted_mistake_gets_its_hint(assignment, mistake, answer, replacemen
 
 def test_every_named_mistake_is_planted_or_tested_here():
     planted = {mistake for cases in PLANTED.values() for mistake, *_ in cases}
-    assert planted | {"ties"} == set(MISTAKES)
+    assert planted == set(MISTAKES)
 
 
 def test_ties_are_recognised():
