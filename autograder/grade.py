@@ -104,12 +104,7 @@ class Context:
                 self.hidden_data = self.spec.hidden_data(local=False)
             except (FileNotFoundError, ValueError) as error:
                 raise ValueError(f"the hidden tests of {assignment} need data the grader cannot find: {error}") from None
-        self.tests = []
-        for grade_id, points, source in self.template.test_cells():
-            try:
-                self.tests.append((grade_id, points, verdict.parse_checks(source)))
-            except verdict.TemplateError as error:
-                raise ValueError(f"{assignment}, test cell {grade_id!r}: {error}") from None
+        self.tests = verdict.template_checks(self.template)
         self.key = seed_key(workdir)
         self.fingerprint = code_fingerprint(assignment)
 

@@ -24,26 +24,16 @@ def _quiet_nbgrader():
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
-def check_test_cells(assignment):
-    """Raise ValueError, naming the cell and the line, if a test cell has a check the grader
-    cannot read (see autograder.verdict.parse_checks)."""
-    from .reconstruct import Template
-    from .verdict import TemplateError, parse_checks
-
-    for grade_id, _, source in Template.load(assignment).test_cells():
-        try:
-            parse_checks(source)
-        except TemplateError as error:
-            raise ValueError(f"{assignment}, test cell {grade_id!r}, {error}") from None
-
-
 def generate(assignment, workdir, into=None):
     """Release one assignment into ``into`` (default: exercises/) and register it in the
     gradebook of ``workdir``. Returns the released folder."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
-    check_test_cells(assignment)
+    from .reconstruct import Template
+    from .verdict import template_checks
+
+    template_checks(Template.load(assignment))  # a check the grader cannot read stops the release
     _quiet_nbgrader()
     prepare_nbgrader()
     release_root = Path(into).resolve() if into else None

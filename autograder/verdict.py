@@ -91,6 +91,20 @@ def parse_checks(source):
     return checks
 
 
+def template_checks(template):
+    """[(grade_id, points, checks)] of a Template's test cells, as the grader reads them.
+
+    ValueError, naming the assignment, the cell and the line, for a check it cannot read.
+    """
+    cells = []
+    for grade_id, points, source in template.test_cells():
+        try:
+            cells.append((grade_id, points, parse_checks(source)))
+        except TemplateError as error:
+            raise ValueError(f"{template.assignment}, test cell {grade_id!r}, {error}") from None
+    return cells
+
+
 def _judge_value(check, record):
     try:
         actual = records.decode(record.get("value"))
