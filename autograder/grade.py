@@ -189,7 +189,8 @@ def _not_run_reason(outputs, stop_reason, earlier=None):
 def _verdict_output(cell_verdict):
     mark = "passed" if not cell_verdict.messages else "failed"
     lines = [f"[grader] {cell_verdict.grade_id}: {mark}, {cell_verdict.score:g} of {cell_verdict.points:g} points"]
-    lines += [f"  - {message}" for message in cell_verdict.messages]
+    # Messages quote what the student's code raised: cleaned like every other output.
+    lines += [f"  - {sanitize.text(message, 2_000)}" for message in cell_verdict.messages]
     return {"output_type": "stream", "name": "stdout", "text": "\n".join(lines) + "\n"}
 
 
