@@ -87,7 +87,7 @@ class Endpoint:
 class Reply:
     """What came back for one cell. ``outputs`` is None when the cell did not finish."""
 
-    records: dict = field(default_factory=dict)  # check name -> [record, ...]
+    records: dict = field(default_factory=dict)  # check name -> its record (the first one)
     outputs: list = None
 
 

@@ -286,7 +286,7 @@ def bwrap_command(bwrap, files, binds, limits):
     return command + ["sh", "-c", mounts, "sh"] + _sandbox_setup()[1]
 
 
-def _environment(limits, sandboxed, home, tmp):
+def _environment(sandboxed, home, tmp):
     python_path = f"{SANDBOX_SITE}:{SANDBOX_COURSE}" if sandboxed else str(Path(autograder.__file__).resolve().parent.parent)
     return {
         "PATH": "/usr/bin:/bin" if sandboxed else f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -385,13 +385,13 @@ def run(spec, cells, scratch, files, limits, use_bwrap=True):
         binds = course_binds(spec, write_library_init(scratch, spec))
         command = bwrap_command(bwrap, submitted, binds, limits) + [_python(), "-S", "-m", "autograder.runner"]
         command += runner_args + ["--files", SANDBOX_FILES]
-        environment, cwd = _environment(limits, True, SANDBOX_HOME, "/tmp"), None
+        environment, cwd = _environment(True, SANDBOX_HOME, "/tmp"), None
     else:
         home, tmp = scratch / "home", scratch / "tmp"
         shutil.copytree(submitted, home)
         tmp.mkdir()
         command = [sys.executable, "-m", "autograder.runner"] + runner_args
-        environment, cwd = _environment(limits, False, str(home), str(tmp)), home
+        environment, cwd = _environment(False, str(home), str(tmp)), home
 
     group = cgroup.create() if cgroup.unavailable_reason() is None else None
     start = time.monotonic()
