@@ -5,7 +5,8 @@ student's process sees a private file system made for the assignment:
 
 * Python's standard library (read-only), with every site-packages folder of the system
   hidden, and a ``site`` folder holding only what students may use: NumPy, Matplotlib,
-  IPython, tqdm and what they need (:func:`site_entries`), plus the assignment's own extras;
+  IPython, tqdm, threadpoolctl (scratchcnn uses it) and what they need (:func:`site_entries`),
+  plus the assignment's own extras;
 * of the reference library ``scratchcnn`` only the modules the assignment allows
   (``Spec.library``): whatever an exercise asks students to write is simply not there, under
   any name, path or copy; of the grader only the runner and the checks;
@@ -53,7 +54,7 @@ SANDBOX_FILES = "/run/submission"
 SANDBOX_SITE = "/opt/site"
 SANDBOX_COURSE = "/opt/course"
 # What every assignment's sandbox offers besides the standard library (with their dependencies).
-BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm")
+BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm", "threadpoolctl")
 # The grader's modules the runner imports (the assignments' hidden-test definitions too).
 RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "probes", "config")
 HOME_INODES = 20_000

@@ -341,3 +341,20 @@ def test_predict_labels_and_accuracy_agree(rng):
     labels = network.predict_labels(x, batch_size=3)
     np.testing.assert_array_equal(labels, np.argmax(network.predict(x), axis=1))
     assert network.accuracy(x, labels, batch_size=3) == 1.0
+
+
+@pytest.mark.parametrize("network_class", [SimpleConvNet, DeepConvNet])
+def test_gradient_lets_go_of_the_layers_caches(rng, network_class):
+    """After gradient(), no layer keeps what its forward cached for backward (the memory a
+    training step holds between steps), and the next step computes the same gradients."""
+    network = network_class(rng=0)
+    x, t = images(rng, 4)
+    first = network.gradient(x, t)
+    for name, layer in (*network.layers.items(), ("last", network.last_layer)):
+        for attribute in layer.CACHE:
+            assert getattr(layer, attribute) is None, f"{name}.{attribute} is still held"
+    assert network.layers["Conv1"].CACHE and network.layers["Relu1"].CACHE  # not vacuous
+    if network_class is SimpleConvNet:  # no dropout: the same gradients again
+        again = network.gradient(x, t)
+        for key in first:
+            np.testing.assert_array_equal(first[key], again[key])

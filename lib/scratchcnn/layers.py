@@ -5,6 +5,9 @@ The contract, the same for every layer:
 * ``out = layer.forward(x)`` computes the output and remembers what the gradient needs.
 * ``dx = layer.backward(dout)`` takes dL/d(out), same shape as ``out``, and returns dL/dx,
   same shape as ``x``. Layers with parameters also store dL/dW and dL/db in ``dW``, ``db``.
+* ``CACHE`` names the attributes in which forward keeps what backward needs. A network
+  lets go of them once its backward pass is done (:meth:`scratchcnn.networks.ConvNet.gradient`),
+  as PyTorch frees what it saved for backward: they are only needed until then.
 
 Parameter layers keep a *reference* to the arrays they are given (``self.W = W``, no copy):
 the network's ``params`` dictionary and the layers share the same arrays, so an optimizer
@@ -15,6 +18,7 @@ Image batches are (N, C, H, W). Arrays keep their dtype: float32 in, float32 out
 
 import numpy as np
 
+from . import fastconv
 from .functions import check_targets, log_softmax, nll_loss, sigmoid
 from .seeding import as_generator
 from .util import (
@@ -59,12 +63,17 @@ class Relu:
     Caches ``mask``: where x > 0, the only places the gradient flows through.
     """
 
+    CACHE = ("mask",)
+
     def __init__(self):
         self.mask = None
 
     def forward(self, x):
-        self.mask = x > 0
-        return np.maximum(x, 0)
+        out = np.maximum(x, 0)
+        # The mask is read from out, not x: the same cells (out > 0 exactly where x > 0), and
+        # out is stored compactly even when x is a view, such as a convolution's output.
+        self.mask = out > 0
+        return out
 
     def backward(self, dout):
         _check_dout(dout, None if self.mask is None else self.mask.shape, "Relu")
@@ -77,6 +86,8 @@ class Sigmoid:
 
     Caches its output ``out``: the derivative is out * (1 - out).
     """
+
+    CACHE = ("out",)
 
     def __init__(self):
         self.out = None
@@ -97,6 +108,8 @@ class Affine:
     hold D numbers, e.g. (N, C, H, W) feature maps with D = C*H*W; it flattens each sample
     and ``backward`` returns dx in the original shape.
     """
+
+    CACHE = ("x", "original_x_shape")
 
     def __init__(self, W, b):
         if np.ndim(W) != 2 or np.shape(b) != (np.shape(W)[1],):
@@ -136,6 +149,8 @@ class SoftmaxWithLoss:
 
     Caches the probabilities ``y`` and the targets ``t``.
     """
+
+    CACHE = ("y", "t")
 
     def __init__(self):
         self.loss = None
@@ -178,6 +193,8 @@ class Dropout:
     :mod:`scratchcnn.seeding`).
     """
 
+    CACHE = ()  # not the mask: None means "forward ran in test mode", and backward is then the identity
+
     def __init__(self, dropout_ratio=0.5, rng=None):
         if not 0 <= dropout_ratio < 1:
             raise ValueError(f"dropout_ratio must be in [0, 1); got {dropout_ratio}")
@@ -211,6 +228,8 @@ class BatchNormalization:
     testing uses the running statistics, which backward then treats as constants.
     backward stores ``dgamma`` and ``dbeta``.
     """
+
+    CACHE = ("input_shape", "xn", "std")
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None, eps=1e-5):
         if np.ndim(gamma) != 1 or np.shape(beta) != np.shape(gamma):
@@ -284,9 +303,13 @@ class Convolution:
     With im2col the whole layer is one matrix product:
     ``col: (N*OH*OW, C*FH*FW) @ col_W: (C*FH*FW, FN) -> (N*OH*OW, FN)``.
 
-    Two ways in which this layer differs from the book's code (chapters 7 to 9), both for
-    speed and memory, neither changing a single result beyond rounding:
+    Three ways in which this layer differs from the book's code (chapters 7 to 9), for
+    speed and memory, none changing a single result beyond rounding:
 
+    * With stride 1 (every convolution of the book's networks) it takes a faster route to
+      the same products, :mod:`scratchcnn.fastconv`: the windows listed as long runs of the
+      flattened images ("wide rows"), the bias folded into the product, and the batch cut
+      into parts that run on all cores. Other strides run the code below, the book's method.
     * The product is taken image by image, ``col_W.T @ (image n's rows of col).T``, which
       gives each image's (FN, OH*OW) output already in the output's (N, FN, OH, OW) order:
       no transpose afterwards, and BLAS computes N short, wide products faster than one tall
@@ -299,6 +322,8 @@ class Convolution:
 
     Stores ``dW`` and ``db`` in backward.
     """
+
+    CACHE = ("x", "out_shape")
 
     def __init__(self, W, b, stride=1, pad=0):
         if np.ndim(W) != 4:
@@ -339,6 +364,11 @@ class Convolution:
         out_h = conv_output_size(H, FH, self.stride, self.pad, axis="H")
         out_w = conv_output_size(W, FW, self.stride, self.pad, axis="W")
 
+        self.x = x  # not col: backward recomputes it (see the class docstring)
+        self.out_shape = (N, FN, out_h, out_w)
+        if self.stride == 1:
+            return fastconv.conv_forward(x, self.W, self.b, self.pad)
+
         col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
         col_W = self.W.reshape(FN, -1).T  # (C*FH*FW, FN): one filter per column
         # col @ col_W, image by image: (FN, C*FH*FW) @ (C*FH*FW, OH*OW) for each of the N
@@ -346,9 +376,6 @@ class Convolution:
         # images and filters with a float bias must not fail at the in-place addition below.
         out = np.matmul(col_W.T, col_by_image(col, N), dtype=np.result_type(col, col_W, self.b))
         out += self.b[:, np.newaxis]  # in place, one bias per filter (row of each image's block)
-
-        self.x = x  # not col: backward recomputes it (see the class docstring)
-        self.out_shape = (N, FN, out_h, out_w)
         return out.reshape(self.out_shape)
 
     def backward(self, dout, input_grad=True):
@@ -363,6 +390,10 @@ class Convolution:
         skipping col2im saves a good part of its backward pass.
         """
         _check_dout(dout, self.out_shape, "Convolution")
+        if self.stride == 1:
+            dx, self.dW, self.db = fastconv.conv_backward(self.x, self.W, np.asarray(dout), self.pad, input_grad)
+            return dx
+
         FN, C, FH, FW = self.W.shape
         N = self.out_shape[0]
         dout = np.asarray(dout).reshape(N, FN, -1)  # (N, FN, OH*OW): block n is image n's dout.T
@@ -418,6 +449,8 @@ class Pooling:
     Backward sends each window's gradient to that position. The input itself is not kept,
     only its shape and dtype: arg_max (one byte per window) is all backward needs.
     """
+
+    CACHE = ("arg_max", "out_shape")
 
     MODES = ("max", "avg")
 

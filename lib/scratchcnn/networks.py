@@ -124,6 +124,12 @@ class ConvNet:
         for number, name in self.param_layers.items():
             layer = self.layers[name]
             grads[f"W{number}"], grads[f"b{number}"] = layer.dW, layer.db
+        # What forward cached for backward (masks, inputs, arg_max) is not needed any more:
+        # dropping it now, not at the next forward, takes it out of the memory a training
+        # step keeps between steps.
+        for layer in (*self.layers.values(), self.last_layer):
+            for name in getattr(layer, "CACHE", ()):  # a layer of your own may have none
+                setattr(layer, name, None)
         return grads
 
     def numerical_gradient(self, x, t):

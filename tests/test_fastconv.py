@@ -1,0 +1,156 @@
+"""Tests of scratchcnn.fastconv, the fast path of stride-1 convolutions, against the book's
+method (im2col, col2im, the products of chapters 7 and 9).
+
+Convolution takes this path for stride 1, so tests/test_layers.py also checks it against
+PyTorch; here each piece is checked against the plain one it replaces.
+"""
+
+import numpy as np
+import pytest
+
+from scratchcnn import fastconv
+from scratchcnn.util import col2im, im2col, sliding_windows
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+# (N, C, H, W, FN, FH, FW, pad): square and non-square images and filters, padding 0 to
+# larger than the filter, one-pixel filters, a filter as large as the padded image.
+CASES = [
+    (1, 1, 3, 3, 2, 2, 2, 0),
+    (2, 3, 5, 7, 4, 3, 3, 1),
+    (3, 2, 6, 4, 3, 3, 1, 0),
+    (2, 1, 4, 5, 2, 2, 4, 2),
+    (1, 3, 5, 5, 2, 1, 1, 0),
+    (2, 2, 3, 4, 3, 5, 6, 1),
+    (4, 1, 8, 8, 5, 5, 5, 0),
+]
+IDS = [f"x{n}x{c}x{h}x{w}-FN{fn}-f{fh}x{fw}-p{p}" for n, c, h, w, fn, fh, fw, p in CASES]
+
+
+def book_forward(x, W, b, pad):
+    """The book's convolution: out = im2col(x) @ W.reshape(FN, -1).T + b, then (N, FN, OH, OW)."""
+    N, _, H, Wd = x.shape
+    FN, _, FH, FW = W.shape
+    OH, OW = H + 2 * pad - FH + 1, Wd + 2 * pad - FW + 1
+    out = im2col(x, FH, FW, 1, pad) @ W.reshape(FN, -1).T + b
+    return out.reshape(N, OH, OW, FN).transpose(0, 3, 1, 2)
+
+
+def book_backward(x, W, dout, pad):
+    """The book's gradients: db = sum(dout), dW = col.T @ dout, dx = col2im(dout @ col_W.T)."""
+    FN, _, FH, FW = W.shape
+    col = im2col(x, FH, FW, 1, pad)
+    dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
+    dW = (col.T @ dout).T.reshape(W.shape)
+    dx = col2im(dout @ W.reshape(FN, -1), x.shape, FH, FW, 1, pad)
+    return dx, dW, dout.sum(axis=0)
+
+
+def random_case(rng, N, C, H, Wd, FN, FH, FW, pad, dtype=np.float64):
+    x = rng.standard_normal((N, C, H, Wd)).astype(dtype)
+    W = rng.standard_normal((FN, C, FH, FW)).astype(dtype)
+    b = rng.standard_normal(FN).astype(dtype)
+    dout = rng.standard_normal((N, FN, H + 2 * pad - FH + 1, Wd + 2 * pad - FW + 1)).astype(dtype)
+    return x, W, b, dout
+
+
+@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
+def test_wide_windows_hold_every_window(rng, N, C, H, W, FN, FH, FW, pad):
+    """Column oh*Wp + ow of the wide windows is the window at (oh, ow), for every ow < OW."""
+    x = rng.standard_normal((N, C, H, W))
+    wide = fastconv.wide_windows(x, FH, FW, pad)
+    windows = sliding_windows(x, FH, FW, 1, pad)  # (N, C, OH, OW, FH, FW)
+    OH, OW = windows.shape[2:4]
+    Wp = W + 2 * pad
+    assert wide.shape == (N, C, FH, FW, OH * Wp)
+    cropped = wide.reshape(N, C, FH, FW, OH, Wp)[..., :OW]
+    np.testing.assert_array_equal(cropped, windows.transpose(0, 1, 4, 5, 2, 3))
+
+
+@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
+def test_wide_col_is_im2col_plus_a_row_of_ones(rng, N, C, H, W, FN, FH, FW, pad):
+    """Image n's wide col, without the wrapped columns and the ones, is image n's rows of im2col, transposed."""
+    x = rng.standard_normal((N, C, H, W))
+    col = fastconv.wide_col(x, FH, FW, pad, np.float64)
+    OH, OW = H + 2 * pad - FH + 1, W + 2 * pad - FW + 1
+    assert col.shape == (N, C * FH * FW + 1, OH * (W + 2 * pad))
+    np.testing.assert_array_equal(col[:, -1], 1)
+    book = im2col(x, FH, FW, 1, pad).reshape(N, OH, OW, C * FH * FW)
+    cropped = col[:, :-1].reshape(N, -1, OH, W + 2 * pad)[..., :OW]
+    np.testing.assert_array_equal(cropped, book.transpose(0, 3, 1, 2))
+
+
+@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
+def test_fold_wide_is_col2im(rng, N, C, H, W, FN, FH, FW, pad):
+    """fold_wide of a wide dcol (zeros in the wrapped columns) equals col2im of the same dcol."""
+    OH, OW, Wp = H + 2 * pad - FH + 1, W + 2 * pad - FW + 1, W + 2 * pad
+    dcol = np.zeros((N, C, FH, FW, OH, Wp))
+    dcol[..., :OW] = rng.standard_normal((N, C, FH, FW, OH, OW))
+    flat = np.full((N, C, (H + 2 * pad) * Wp + FW - 1), np.nan)  # fold_wide must write every cell
+    fastconv.fold_wide(dcol.reshape(N, C, FH, FW, OH * Wp), flat, Wp, FH, FW)
+    dx = flat[:, :, : (H + 2 * pad) * Wp].reshape(N, C, H + 2 * pad, Wp)[:, :, pad : pad + H, pad : pad + W]
+    book_col = dcol[..., :OW].transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, C * FH * FW)
+    np.testing.assert_allclose(dx, col2im(book_col, (N, C, H, W), FH, FW, 1, pad), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
+def test_forward_and_backward_are_the_books(rng, N, C, H, W, FN, FH, FW, pad):
+    """conv_forward and conv_backward give the book's out, dx, dW and db."""
+    x, weights, b, dout = random_case(rng, N, C, H, W, FN, FH, FW, pad)
+    np.testing.assert_allclose(fastconv.conv_forward(x, weights, b, pad), book_forward(x, weights, b, pad), rtol=1e-10, atol=1e-12)
+    for got, expected in zip(fastconv.conv_backward(x, weights, dout, pad), book_backward(x, weights, dout, pad)):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+    dx, dW, db = fastconv.conv_backward(x, weights, dout, pad, input_grad=False)
+    assert dx is None
+    np.testing.assert_allclose(dW, book_backward(x, weights, dout, pad)[1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
+def test_dtypes_are_kept(rng, dtype):
+    """float32 stays float32 (no float64 creeping in), float64 stays float64, and integer
+    images with integer filters give exact integer results."""
+    x, weights, b, dout = random_case(rng, 2, 2, 5, 5, 3, 3, 3, 1)
+    x, weights, b, dout = ((10 * a).astype(dtype) for a in (x, weights, b, dout))
+    out = fastconv.conv_forward(x, weights, b, 1)
+    dx, dW, db = fastconv.conv_backward(x, weights, dout, 1)
+    assert {out.dtype, dx.dtype, dW.dtype, db.dtype} == {np.dtype(dtype)}
+    if dtype == np.int64:
+        np.testing.assert_array_equal(out, book_forward(x, weights, b, 1))
+        for got, expected in zip((dx, dW, db), book_backward(x, weights, dout, 1)):
+            np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("N, image_bytes", [(1, 10), (100, 122_000), (7, fastconv.PART_BYTES), (5, 3 * fastconv.PART_BYTES), (64, 1)])
+def test_batch_parts_cover_the_batch_in_parts_of_at_most_PART_BYTES(N, image_bytes):
+    parts = fastconv.batch_parts(N, image_bytes)
+    assert [i for part in parts for i in range(N)[part]] == list(range(N))
+    sizes = [part.stop - part.start for part in parts]
+    assert max(sizes) - min(sizes) <= 1
+    assert min(sizes) >= 1
+    assert all(size * image_bytes <= fastconv.PART_BYTES for size in sizes if size > 1)
+
+
+def test_threads_give_the_same_numbers_as_one_thread(rng, monkeypatch):
+    """A batch big enough to be split runs on a thread pool; the result is the one-thread result."""
+    x, weights, b, dout = random_case(rng, 64, 3, 16, 16, 8, 3, 3, 1, np.float32)
+    monkeypatch.setattr(fastconv, "PART_BYTES", 8192)  # many small parts
+    assert len(fastconv.batch_parts(64, 28 * 16 * 18 * 4)) > 2
+    monkeypatch.setattr(fastconv, "cores", lambda: 1)
+    alone = fastconv.conv_forward(x, weights, b, 1), *fastconv.conv_backward(x, weights, dout, 1)
+    monkeypatch.setattr(fastconv, "cores", lambda: 2)
+    threaded = fastconv.conv_forward(x, weights, b, 1), *fastconv.conv_backward(x, weights, dout, 1)
+    for one, two in zip(alone, threaded):
+        np.testing.assert_array_equal(one, two)
+
+
+def test_map_parts_keeps_the_order_of_the_parts(monkeypatch):
+    monkeypatch.setattr(fastconv, "cores", lambda: 2)
+    parts = fastconv.map_parts(lambda part: (part.start, part.stop), 10, fastconv.PART_BYTES // 2)
+    assert parts == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)]
+
+
+def test_cores_follows_omp_num_threads(monkeypatch):
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert fastconv.cores() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
+    assert fastconv.cores() >= 1
