@@ -128,29 +128,3 @@ def test_batch_parts_cover_the_batch_in_parts_of_at_most_PART_BYTES(N, image_byt
     assert max(sizes) - min(sizes) <= 1
     assert min(sizes) >= 1
     assert all(size * image_bytes <= fastconv.PART_BYTES for size in sizes if size > 1)
-
-
-def test_threads_give_the_same_numbers_as_one_thread(rng, monkeypatch):
-    """A batch big enough to be split runs on a thread pool; the result is the one-thread result."""
-    x, weights, b, dout = random_case(rng, 64, 3, 16, 16, 8, 3, 3, 1, np.float32)
-    monkeypatch.setattr(fastconv, "PART_BYTES", 8192)  # many small parts
-    assert len(fastconv.batch_parts(64, 28 * 16 * 18 * 4)) > 2
-    monkeypatch.setattr(fastconv, "cores", lambda: 1)
-    alone = fastconv.conv_forward(x, weights, b, 1), *fastconv.conv_backward(x, weights, dout, 1)
-    monkeypatch.setattr(fastconv, "cores", lambda: 2)
-    threaded = fastconv.conv_forward(x, weights, b, 1), *fastconv.conv_backward(x, weights, dout, 1)
-    for one, two in zip(alone, threaded):
-        np.testing.assert_array_equal(one, two)
-
-
-def test_map_parts_keeps_the_order_of_the_parts(monkeypatch):
-    monkeypatch.setattr(fastconv, "cores", lambda: 2)
-    parts = fastconv.map_parts(lambda part: (part.start, part.stop), 10, fastconv.PART_BYTES // 2)
-    assert parts == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)]
-
-
-def test_cores_follows_omp_num_threads(monkeypatch):
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    assert fastconv.cores() == 1
-    monkeypatch.setenv("OMP_NUM_THREADS", "not a number")
-    assert fastconv.cores() >= 1
