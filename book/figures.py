@@ -34,7 +34,7 @@ from matplotlib.patches import Polygon, Rectangle
 from matplotlib.text import Text
 
 __all__ = ["STYLE", "WINDOW", "PAD", "DONE", "number_grid", "array_panels", "block", "translate",
-           "show_editions", "EDITION_KEY", "UNTRANSLATED_KEY"]
+           "show_editions", "glue_editions", "EDITION_KEY", "UNTRANSLATED_KEY"]
 
 # One look for every figure of the book: a size that fits the text column, readable fonts.
 STYLE = {
@@ -260,6 +260,19 @@ def show_editions(fig):
         artist.set_text(english)
     metadata = {EDITION_KEY: "en", KOREAN_KEY: base64.b64encode(korean_png).decode("ascii")}
     display(Image(data=_png(fig, metadata), format="png"))
+
+
+def glue_editions(name, text):
+    """Glue ``text``, a word or phrase the page computes for its prose ("faster", "5 minutes"),
+    as ``name`` for the English prose and, translated like a figure's text (:func:`translate`,
+    the tables ``locales/ko/figures/*.yml``; a ``re:`` key carries the numbers over), as
+    ``name + "_ko"`` for the Korean prose (``{glue:text}`name_ko``` in its catalog): one
+    execution, both editions, the same numbers. A text with no translation is glued as it is
+    (tests/test_book_ko.py finds English words glued into a translated page)."""
+    from myst_nb import glue
+
+    glue(name, text, display=False)
+    glue(f"{name}_ko", translate(text)[0], display=False)
 
 
 def _show(*args, **kwargs):

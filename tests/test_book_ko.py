@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 from babel.messages.pofile import read_po
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Comment
 
 from book_support.browser import PageWatcher, check_page, serve
 from book_support.build import HTML, REPO
@@ -28,6 +28,8 @@ LOCALES = REPO / "locales" / "ko" / "LC_MESSAGES"
 TRANSLATED = editions.translated_pages("ko")
 GLOSSARY = yaml.safe_load((REPO / "book" / "glossary_terms.yml").read_text(encoding="utf-8"))["terms"]
 TOC_PAGES = re.findall(r"(?:root|file):\s*(book/\w+)", (REPO / "_toc.yml").read_text(encoding="utf-8"))
+CHROME = LOCALES / "sphinx.po"  # the Korean edition's chrome: the theme's and the extensions' texts
+TOC_CAPTIONS = re.findall(r'caption:\s*"([^"]+)"', (REPO / "_toc.yml").read_text(encoding="utf-8"))
 SEARCHES = {  # query -> the chapters that teach it (one of them must be among the results)
     "합성곱": ("ch01_why_convolution", "ch02_convolution"),
     "패딩": ("ch03_padding",),
@@ -70,6 +72,27 @@ def test_a_changed_english_paragraph_is_caught(tmp_path):
     editions.sphinx_intl_update(tmp_path / "pot", tmp_path / "locales")
     problems = editions.catalog_problems(po_dir / "demo.po")
     assert problems and ("fuzzy" in problems[0] or "untranslated" in problems[0]), problems
+
+
+def _chrome_messages():
+    with open(CHROME, "rb") as handle:
+        return [m for m in read_po(handle) if m.id and isinstance(m.id, str)]
+
+
+def test_chrome_catalog_is_complete():
+    """Every text of the chrome catalog is translated (not fuzzy), with its placeholders and tags."""
+    messages = _chrome_messages()
+    assert len(messages) > 30
+    for message in messages:
+        assert message.string and not message.fuzzy, message.id
+        assert re.search(r"[\uac00-\ud7a3]", message.string) or message.id == message.string, message.id
+        for pattern in (r"%\(\w+\)s", r"</?\w+>"):
+            assert sorted(re.findall(pattern, message.id)) == sorted(re.findall(pattern, message.string)), message.id
+    # The texts bookext.py looks up (its notice, the toggles of hidden cells, copybutton's tooltips).
+    ids = {m.id for m in messages}
+    assert bookext.UNTRANSLATED_NOTICE in ids
+    assert set(bookext.UNTRANSLATED_ATTRIBUTES) <= ids and set(bookext.COPYBUTTON_TEXTS.values()) <= ids
+    assert {f"{verb} code cell {kind}" for verb in ("Show", "Hide") for kind in ("source", "outputs")} <= ids
 
 
 def _english_mentions(text, term):
@@ -162,6 +185,43 @@ def test_figure_texts_are_translated_or_reported():
     assert figures.translate("a new label", tables) == ("a new label", False)
 
 
+# A word glued into Korean prose that is not Korean: English words, except units, addresses and
+# the names of the exercises (code). A glued text inside quotes is a program's message, quoted.
+GLUE_ALLOWED = {"ms", "s", "min"}
+_QUOTES = ('"', "“", "'", "‘")
+
+
+def glued_english(text):
+    text = re.sub(r"\S+://\S+", " ", text)
+    text = re.sub(r"\S*\d\S*|\S*_\S*", " ", text)
+    words = re.findall(r"(?<![\w.])[A-Za-z]*[a-z]{2,}[A-Za-z]*(?![\w(])", text)
+    return [w for w in words if w not in GLUE_ALLOWED and w not in bookext.course_assignments()]
+
+
+def glued_english_in(html):
+    """(glued text, its English words) of every glued value of a page's article that shows English
+    words outside quotes."""
+    found = []
+    for span in BeautifulSoup(html, "html.parser").select("article span.pasted-text"):
+        before = span.find_previous(string=True) or ""
+        if before.rstrip().endswith(_QUOTES):
+            continue
+        words = glued_english(span.get_text())
+        if words:
+            found.append((span.get_text(), words))
+    return found
+
+
+def test_glued_english_words_are_found():
+    assert glued_english("the same") == ["the", "same"]
+    assert glued_english("5 minutes") == ["minutes"]
+    assert not glued_english("749 ms") and not glued_english("(1, 2, 2, 2)") and not glued_english("ReLU")
+    assert not glued_english("https://github.com/scratchcnn/cnn-from-scratch")
+    html = ('<article><p>결과가 <span class="pasted-text">the same</span>. 메시지는 “'
+            '<span class="pasted-text">x has 1 channels</span>”입니다. <span class="pasted-text">5분</span></p></article>')
+    assert glued_english_in(html) == [("the same", ["the", "same"])]
+
+
 # --------------------------------------------------------------------------------------------
 # The built Korean edition
 
@@ -224,6 +284,128 @@ def test_korean_figures_and_explorers_on_translated_pages(book_build):
             assert re.search(r"[\uac00-\ud7a3]", title), (page, title)
 
 
+def test_korean_prose_has_no_english_glued_into_it(book_build):
+    """A word computed by a page for its prose ("faster", "the same") is glued in Korean on a
+    translated page (figures.glue_editions and {glue:text}`<key>_ko` in the catalog)."""
+    found = {page: glued_english_in((KO / f"{page}.html").read_text(encoding="utf-8")) for page in TRANSLATED}
+    found = {page: problems for page, problems in found.items() if problems}
+    assert not found, found
+
+
+def test_korean_figures_have_korean_alternative_texts(book_build):
+    """The alt text of every figure of a translated page is Korean (a message of the page's
+    catalog, like the caption); the English page keeps the English one."""
+    for page in TRANSLATED:
+        pictures = []
+        for root in (HTML, KO):
+            soup = BeautifulSoup((root / f"{page}.html").read_text(encoding="utf-8"), "html.parser")
+            pictures.append([img.get("alt", "") for img in soup.select("article img")])
+        english, korean = pictures
+        assert len(english) == len(korean), page
+        for en, ko in zip(english, korean):
+            if en:
+                assert re.search(r"[\uac00-\ud7a3]", ko), (page, ko)
+                assert not re.search(r"[\uac00-\ud7a3]", en), (page, en)
+
+
+def _chrome_texts(soup):
+    """The texts a reader sees around a page's prose (outside its article: sidebar, header,
+    footer), the toggles of hidden cells, and the attributes naming controls and links."""
+    for tag in soup(["script", "style"]):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda text: isinstance(text, Comment)):
+        comment.extract()
+    attributes = [value for tag in soup.find_all(True) for name in ("title", "aria-label", "placeholder",
+                                                                     "data-bs-title", "data-tooltip")
+                  if (value := tag.get(name))]
+    toggles = [summary.get_text(" ", strip=True) for summary in soup.select("details summary")]
+    article = soup.find("article")
+    if article is not None:
+        article.decompose()
+    texts = [" ".join(text.split()) for text in soup.find_all(string=True) if text.strip()]
+    return texts + toggles + attributes
+
+
+def english_chrome(html):
+    """The English texts of the chrome (the chrome catalog's msgids, the captions of _toc.yml)
+    that a page shows."""
+    texts = _chrome_texts(BeautifulSoup(html, "html.parser"))
+    joined = "\n".join(texts)
+    found = []
+    for english in [m.id for m in _chrome_messages()] + TOC_CAPTIONS:
+        plain = BeautifulSoup(english, "html.parser").get_text()
+        if " " in plain:  # a phrase: anywhere; its %(placeholders)s stand for anything
+            pattern = ".+?".join(re.escape(part) for part in re.split(r"%\(\w+\)s", plain))
+            if re.search(pattern, joined):
+                found.append(english)
+        elif plain in texts:  # one word ("Main", "Dark"): a whole text or attribute
+            found.append(english)
+    return found
+
+
+def test_korean_pages_show_no_english_chrome(book_build):
+    """The sidebar's parts, the toggles of hidden cells, the theme's buttons, search box, footer
+    and links are Korean on every Korean page, and English on the English pages."""
+    problems = {}
+    for name in ko_pages():
+        html = (HTML / name).read_text(encoding="utf-8")
+        if 'http-equiv="Refresh"' in html:
+            continue
+        found = english_chrome(html)
+        if found:
+            problems[name] = found
+    assert not problems, problems
+    english = (HTML / "book/ch02_convolution.html").read_text(encoding="utf-8")
+    assert {"Show code cell source", "Back to top", "Search this book...", TOC_CAPTIONS[0]} <= set(english_chrome(english))
+    korean = BeautifulSoup((KO / "book/ch02_convolution.html").read_text(encoding="utf-8"), "html.parser")
+    captions = [c.get_text() for c in korean.select(".bd-sidebar-primary p.caption")]
+    assert len(captions) == len(TOC_CAPTIONS) and all(re.search(r"[\uac00-\ud7a3]", c) for c in captions), captions
+
+
+def _reference_markup(root):
+    article = BeautifulSoup((root / "book/appendix_reference.html").read_text(encoding="utf-8"),
+                            "html.parser").find("article")
+    raw = re.findall(r":\w+:`|``|::(?=\s|$)", article.get_text(" "))  # reST left as text
+    return {"links": len(article.select("a.reference.internal")), "code": len(article.select("code.literal")),
+            "raw reST": len(raw)}, article
+
+
+def test_korean_reference_keeps_the_docstrings_markup(book_build):
+    """The library reference's docstrings are reST inside a MyST page: their translations are
+    parsed as reST too (bookext.parse_docstring_translations_as_rest), so the Korean page has
+    the English page's cross-references and code, and no role or ``literal`` left as text."""
+    english, _ = _reference_markup(HTML)
+    korean, article = _reference_markup(KO)
+    assert korean == english
+    described = " ".join(dd.get_text(" ") for dd in article.select("dl.py dd"))
+    assert re.search(r"[\uac00-\ud7a3]", described), "no docstring of the reference is translated"
+
+
+def test_docstring_messages_are_told_from_the_pages_prose():
+    from docutils import nodes
+    from sphinx import addnodes
+
+    docstring = nodes.paragraph("", "x")
+    docstring.source = "/repo/lib/scratchcnn/util.py:docstring of scratchcnn.util.im2col"
+    described = nodes.paragraph("", "x")
+    described.source = "/repo/book/appendix_reference.md"
+    addnodes.desc_content("", described)
+    prose = nodes.paragraph("", "x")
+    prose.source = "/repo/book/appendix_reference.md"
+    nodes.section("", prose)
+    assert bookext.written_in_rest(docstring) and bookext.written_in_rest(described)
+    assert not bookext.written_in_rest(prose)
+
+
+def test_english_chrome_check_is_not_vacuous():
+    html = ('<html><body><nav aria-label="Main"><p class="caption">Part I: Convolution</p></nav>'
+            '<article><p>Back to top</p></article><p>© Copyright 2025.</p>'
+            '<details><summary><p>Show code cell source</p></summary></details></body></html>')
+    found = set(english_chrome(html))
+    assert {"Main", TOC_CAPTIONS[0], "© Copyright %(copyright)s.", "Show code cell source"} <= found
+    assert "Back to top" not in found  # in the article: prose, not chrome
+
+
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -265,6 +447,21 @@ def test_every_korean_page_works_offline_in_the_browser(book_build, browser):
         context.close()
     report = "\n".join(f"{name}:\n  " + "\n  ".join(found) for name, found in problems.items())
     assert not problems, f"problems on {len(problems)} Korean page(s):\n{report}"
+
+
+def test_korean_copy_buttons_speak_korean(book_build, browser):
+    """sphinx-copybutton knows no Korean: its tooltips come from the chrome catalog."""
+    expected = {m.id: m.string for m in _chrome_messages()}[bookext.COPYBUTTON_TEXTS["copy"]]
+    tooltips = {}
+    with serve(HTML) as base_url:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        for root in ("", "ko/"):
+            page.goto(base_url + root + "book/ch02_convolution.html", wait_until="load")
+            page.wait_for_selector("button.copybtn", state="attached")
+            tooltips[root] = page.eval_on_selector("button.copybtn", "b => b.dataset.tooltip")
+        context.close()
+    assert tooltips == {"": "Copy", "ko/": expected}
 
 
 @pytest.mark.parametrize("query", sorted(SEARCHES))

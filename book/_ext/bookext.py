@@ -36,7 +36,9 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``). Its jobs:
   image or explorer on each edition's page. Every page gets a visible switch to the same page
   of the other edition; a Korean page whose translation is not declared complete
   (locales/ko/pages.yml) says that its prose is still English. A figure of a translated page
-  with an untranslated text is a warning (so an error, with ``-W``). Korean search
+  with an untranslated text is a warning (so an error, with ``-W``). The texts around the prose
+  (sidebar parts, toggles of hidden cells, the theme's buttons, title, footer) come from the
+  chrome catalog locales/ko/LC_MESSAGES/sphinx.po ("The chrome of an edition"). Korean search
   (:class:`SearchKorean`) indexes words without their particles (합성곱은 -> 합성곱) and strips
   them from the query in the same way.
 * Thebe (live code in the page, through a Binder kernel) is switched off in ``_config.yml``,
@@ -53,6 +55,7 @@ import struct
 import shutil
 import sys
 import tempfile
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -132,6 +135,12 @@ def exercise_role(name, rawtext, text, lineno, inliner, options=None, content=No
     if not (Path(env.app.confdir) / path).is_file():
         logger.warning(f"exercise notebook {path} does not exist in the repository", location=location)
     korean = edition(env.config) == "ko"
+    # The Korean edition links to the Korean notebook, exercises/ko/NAME/NAME.ipynb, which
+    # `python -m autograder release` writes for every exercise with a translation (same file
+    # name, so handing it in works the same); an exercise without one keeps the English link.
+    korean_path = f"exercises/ko/{assignment}/{assignment}.ipynb"
+    if korean and (Path(env.app.confdir) / korean_path).is_file():
+        path = korean_path
     # The Korean edition is the folder ko/ of the site: one level further from exercises/.
     href = ("../" if korean else "") + site_link(env.docname, path)
     link = exercise_download(rawtext, "", internal=False, refuri=href, filename=f"{assignment}.ipynb")
@@ -490,14 +499,207 @@ def edition_switch(app, pagename, templatename, context, doctree):
     label = "한국어판으로 보기" if other == "ko" else "Read in English"
     note = ""
     if own != "en" and doctree is not None and pagename not in translated_pages(app.confdir, own):
-        note = ('<p class="edition-note">이 쪽은 아직 번역 중이라 본문을 영어 원문으로 보여 줍니다. '
-                "그림과 탐색기, 코드와 계산 결과는 영어판과 같습니다.</p>")
+        note = f'<p class="edition-note">{escape(chrome_text(app, UNTRANSLATED_NOTICE))}</p>'
     context["body"] = (
         f'<nav class="edition-switch" aria-label="{EDITION_NAMES[other]}">'
         f'<a class="edition-link" href="{href}" hreflang="{other}" lang="{other}">{label}</a></nav>'
         + note + context["body"]
     )
     context["metatags"] = context.get("metatags", "") + f'\n<link rel="alternate" hreflang="{other}" href="{href}" />'
+
+
+# The chrome of an edition other than English: the texts of the theme (pydata-sphinx-theme,
+# sphinx-book-theme), of Sphinx and of the extensions around the pages' prose (the sidebar's
+# part captions, "Show code cell source", "Back to top", "previous page", the search box, the
+# footer). One catalog, locales/<language>/LC_MESSAGES/sphinx.po, the "sphinx" message domain:
+# Sphinx loads it before its own translations and the themes' (Sphinx's documented way to
+# override them), which translates every text the templates pass through _(); the functions
+# below put the same catalog's translations where the theme and the extensions do not ask for
+# one: sphinx-book-theme's own domain (whose Korean says "By" as "으로"), MyST-NB's toggles of
+# hidden cells, the options of _config.yml (title, author, footer, search box), attributes the
+# templates write as they are, sphinx-copybutton's tooltips, the notice of an untranslated page.
+# The sidebar's part captions are messages of the root page's catalog (book/intro.po).
+CHROME_CATALOG = "sphinx"
+UNTRANSLATED_NOTICE = ("This page is still being translated: its prose is shown in the English original. "
+                       "Its figures and explorers, code and results are the same as in the English edition.")
+# Attribute values the templates write without translating them (pydata-sphinx-theme's "Main",
+# sphinx-book-theme's sidebar toggles, MyST-NB's summary of a hidden cell).
+UNTRANSLATED_ATTRIBUTES = ("Main", "Page", "Toggle primary sidebar", "Toggle secondary sidebar",
+                           "Toggle hidden content")
+COPYBUTTON_TEXTS = {"copy": "Copy", "copy_to_clipboard": "Copy to clipboard", "copy_success": "Copied!",
+                    "copy_failure": "Failed to copy"}
+
+
+def chrome_catalog_path(confdir, language):
+    return Path(confdir) / "locales" / language / "LC_MESSAGES" / f"{CHROME_CATALOG}.po"
+
+
+_CHROME = {}  # (catalog path, its modification time) -> {English: translation}
+
+
+def chrome_messages(confdir, language):
+    """{English text: translation} of the chrome catalog: its translated, non-fuzzy messages."""
+    from babel.messages.pofile import read_po
+
+    path = chrome_catalog_path(confdir, language)
+    if not path.is_file():
+        return {}
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _CHROME:
+        with open(path, "rb") as handle:
+            catalog = read_po(handle)
+        _CHROME[key] = {m.id: m.string for m in catalog
+                        if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+    return _CHROME[key]
+
+
+def chrome_text(app, text):
+    """``text`` (English) in the language of the edition being built."""
+    own = edition(app.config)
+    if own == "en" or not text:
+        return text
+    return chrome_messages(app.confdir, own).get(text, text)
+
+
+CHROME_STAMP = "bookext-chrome.sha256"  # in the edition's doctree folder: what its pages were written with
+
+
+def chrome_fingerprint(app):
+    """SHA-256 of the chrome catalog and of the root page's catalog (the sidebar's part captions)."""
+    own = edition(app.config)
+    digest = hashlib.sha256()
+    for path in (chrome_catalog_path(app.confdir, own),
+                 Path(app.confdir) / "locales" / own / "LC_MESSAGES" / f"{app.config.root_doc}.po"):
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def outdated_chrome(app, env, added, changed, removed):
+    """Every page, in an edition other than English, when its chrome changed since its pages were
+    written (every page shows it); the pages of the modules' source (sphinx.ext.viewcode, written
+    again only when a module changes) are removed, to be written again."""
+    if edition(app.config) == "en":
+        return []
+    stamp = Path(app.doctreedir) / CHROME_STAMP
+    if stamp.is_file() and stamp.read_text().strip() == chrome_fingerprint(app):
+        return []
+    shutil.rmtree(Path(app.outdir) / "_modules", ignore_errors=True)
+    return sorted(env.found_docs - added - changed - removed)
+
+
+def stamp_chrome(app, exception):
+    if exception is None and edition(app.config) != "en" and app.builder.format == "html":
+        (Path(app.doctreedir) / CHROME_STAMP).write_text(chrome_fingerprint(app) + "\n")
+
+
+def translate_chrome_config(app, config):
+    """The options of _config.yml the theme shows as they are: the title, the author, the footer
+    and the search box's placeholder (jupyter-book's "Search this book...")."""
+    if edition(config) == "en":
+        return
+    for name in ("html_title", "author"):
+        if isinstance(getattr(config, name, None), str):
+            setattr(config, name, chrome_text(app, getattr(config, name)))
+    options = config.html_theme_options
+    for name in ("extra_footer", "search_bar_text"):
+        if isinstance(options.get(name), str):
+            options[name] = chrome_text(app, " ".join(options[name].split()))
+
+
+def toc_caption_transform():
+    from sphinx.locale import init as init_locale
+    from sphinx import addnodes
+    from sphinx.transforms import SphinxTransform
+    from sphinx.util.i18n import docname_to_domain
+
+    class TranslateTocCaptions(SphinxTransform):
+        """The captions of the root page's toctrees (the sidebar's parts, from _toc.yml) in the
+        edition's language. sphinx-external-toc inserts the toctrees (priority 100) after Sphinx
+        has translated the page (priority 20), so their captions, although messages of the page's
+        catalog, would stay English."""
+
+        default_priority = 110
+
+        def apply(self, **kwargs):
+            if edition(self.config) == "en":
+                return
+            domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+            dirs = [str(Path(self.env.srcdir) / directory) for directory in self.config.locale_dirs]
+            catalog, found = init_locale(dirs, self.config.language, domain)
+            if not found:
+                return
+            for toctree in self.document.findall(addnodes.toctree):
+                for message in toctree.extract_original_messages():
+                    translated = catalog.gettext(message)
+                    if translated and translated != message:
+                        toctree.apply_translated_message(message, translated)
+
+    return TranslateTocCaptions
+
+
+def cell_prompt_transform():
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class TranslateCellPrompts(SphinxPostTransform):
+        """MyST-NB's "Show code cell source" / "Hide code cell source" (and "... outputs",
+        "... content") above a hidden cell, in the edition's language: after MyST-NB's
+        HideInputCells (priority 199) has put the kind of the hidden part into its prompts."""
+
+        default_priority = 210
+        formats = ("html",)
+
+        def run(self, **kwargs):
+            if edition(self.config) == "en":
+                return
+            from myst_nb.sphinx_ import HideCodeCellNode
+
+            for node in self.document.findall(HideCodeCellNode):
+                for key in ("prompt_show", "prompt_hide"):
+                    node[key] = chrome_text(self.app, node[key])
+
+    return TranslateCellPrompts
+
+
+def translate_theme_texts(app, pagename, templatename, context, doctree):
+    """sphinx-book-theme translates its texts (the author's "By", "Contents", its buttons' tooltips)
+    with its own catalog: the chrome catalog's translation goes first."""
+    if edition(app.config) == "en" or "translate" not in context:
+        return
+    theme_translate = context["translate"]
+    messages = chrome_messages(app.confdir, edition(app.config))
+
+    def translate(text):
+        return messages[text] if text in messages else theme_translate(text)
+
+    context["translate"] = translate
+
+
+def translate_template_attributes(app):
+    """Attribute values the templates write without asking for a translation (UNTRANSLATED_ATTRIBUTES),
+    replaced in every page the builder renders; and sphinx-copybutton's tooltips (it knows no
+    Korean) given to its script."""
+    own = edition(app.config)
+    if own == "en" or app.builder.format != "html":
+        return
+    messages = chrome_messages(app.confdir, own)
+    pairs = [(f'{attribute}="{text}"', f'{attribute}="{escape(messages[text])}"')
+             for text in UNTRANSLATED_ATTRIBUTES if text in messages for attribute in ("title", "aria-label")]
+    templates = app.builder.templates
+    render = templates.render
+
+    def render_translated(template, context):
+        html = render(template, context)
+        for old, new in pairs:
+            html = html.replace(old, new)
+        return html
+
+    templates.render = render_translated
+    copy = {key: messages[text] for key, text in COPYBUTTON_TEXTS.items() if text in messages}
+    if copy:
+        # After copybutton.js (priority 500), before the page is loaded (its buttons are made then).
+        script = (f"if (typeof messages !== 'undefined') {{ messages[{json.dumps(own)}] = "
+                  f"{json.dumps(copy, ensure_ascii=False)}; locale = {json.dumps(own)}; }}")
+        app.builder.add_js_file("", body=script, priority=510)  # this build only, once
 
 
 # Korean particles and endings that follow a noun (합성곱은, 패딩을, 스트라이드로, 풀링에서):
@@ -653,14 +855,82 @@ def lend_notebook_to_translations():
         module.retrieve_glue_data = retrieve_glue_data
 
 
+# --- docstrings inside translated prose ---------------------------------------------------
+# Sphinx parses a translated message with the parser of the page's source file: on a MyST page
+# (the library reference, book/appendix_reference.md, whose autodoc directives read the
+# library's docstrings) a docstring's message would be read as Markdown, and its reST
+# (:func:`im2col`, a paragraph ending in "::", (N*OH*OW, C*FH*FW) inside *emphasis*) would
+# show wrongly. A message whose node comes from a docstring ("...:docstring of ...") or from
+# the content of an object description (``.. py:class::`` in an {eval-rst} block) is parsed as
+# reST, the language it was written in, so that its translation keeps the same markup.
+_TRANSLATING = {}  # the node whose message Sphinx's Locale transform is translating
+
+
+def written_in_rest(node):
+    from sphinx import addnodes
+
+    if ":docstring of " in (getattr(node, "source", None) or ""):
+        return True
+    parent = getattr(node, "parent", None)
+    while parent is not None:
+        if isinstance(parent, addnodes.desc_content):
+            return True
+        parent = parent.parent
+    return False
+
+
+def parse_docstring_translations_as_rest():
+    from docutils.io import StringInput
+    from sphinx.io import SphinxI18nReader
+    from sphinx.transforms import i18n
+
+    if getattr(i18n.publish_msgstr, "bookext", False):
+        return  # done once per process
+    extract_messages, publish_msgstr = i18n.extract_messages, i18n.publish_msgstr
+
+    def extract_noting_the_node(doctree):
+        for node, message in extract_messages(doctree):
+            _TRANSLATING["node"] = node
+            yield node, message
+        _TRANSLATING.pop("node", None)
+
+    def publish(app, source, source_path, source_line, config, settings):
+        node = _TRANSLATING.get("node")
+        if node is None or not written_in_rest(node):
+            return publish_msgstr(app, source, source_path, source_line, config, settings)
+        origin = getattr(node, "source", None) or source_path
+        rst_prolog, config.rst_prolog = config.rst_prolog, None
+        try:
+            reader = SphinxI18nReader()
+            reader.setup(app)
+            document = reader.read(
+                source=StringInput(source=source, source_path=f"{origin}:{source_line}:<translated>"),
+                parser=app.registry.create_source_parser(app, "restructuredtext"), settings=settings)
+            return document[0] if len(document) else document
+        finally:
+            config.rst_prolog = rst_prolog
+
+    publish.bookext = True
+    i18n.extract_messages, i18n.publish_msgstr = extract_noting_the_node, publish
+
+
 def setup(app):
     lend_notebook_to_translations()
+    parse_docstring_translations_as_rest()
     app.add_directive("book-glossary", glossary_directive_class())
     # The kernels that run the pages inherit it: figures and explorers then show both editions.
     os.environ["SCRATCHCNN_BOOK_EDITIONS"] = "1"
     app.add_search_language(SearchKorean)
     app.connect("doctree-read", keep_edition_outputs, priority=100)
     app.connect("html-page-context", edition_switch)
+    # The chrome of the Korean edition (locales/ko/LC_MESSAGES/sphinx.po).
+    app.connect("config-inited", translate_chrome_config)
+    app.add_transform(toc_caption_transform())
+    app.add_post_transform(cell_prompt_transform())
+    app.connect("html-page-context", translate_theme_texts, priority=600)  # after sphinx-book-theme's
+    app.connect("builder-inited", translate_template_attributes)
+    app.connect("env-get-outdated", outdated_chrome)
+    app.connect("build-finished", stamp_chrome)
     app.add_role("exercise", exercise_role)
     app.add_node(
         exercise_download,

@@ -12,6 +12,15 @@ build executed (``_build/.jupyter_cache``, shared): every number on a Korean pag
 same executed code. Figures and explorers produce both languages in the same executed cell;
 book/_ext/bookext.py keeps the edition's own (see ``keep_edition_outputs`` there).
 
+Also translated, besides the pages' prose: the figures' alternative texts (messages of the page's
+catalog, like the captions); a word or phrase a page computes for its prose ("faster", "5
+minutes"), glued in both languages by ``figures.glue_editions`` (``{glue:text}`key_ko``` in the
+Korean catalog, its translation in ``locales/ko/figures/<page>.yml``); and the chrome around the
+pages (the sidebar's parts, "Show code cell source", the theme's buttons, the search box, title
+and footer), from the hand-written catalog ``locales/ko/LC_MESSAGES/sphinx.po`` (bookext.py, "The
+chrome of an edition"). The library reference's docstrings are reST: their translations keep
+the reST markup (a particle right after inline markup needs an escaped space, ``x``\\ 는).
+
 Which pages are translated is said in ONE place, ``locales/ko/pages.yml``; ``check`` (and the
 test tests/test_book_ko.py) regenerates the message templates from the current English sources
 in a temporary folder, merges them into a copy of the catalogs with ``sphinx-intl update`` and
@@ -58,6 +67,11 @@ def _sphinx(builder, outdir, doctreedir, build, language=None, warningiserror=Tr
     if not execute:
         # Messages are the pages' prose: nothing needs to run to list them.
         overrides["nb_execution_mode"] = "off"
+    if builder == "gettext":
+        # The figures' alternative texts (a cell's mystnb.image.alt) are messages too, translated
+        # by Sphinx like the captions; but MyST-NB gives the gettext builder only the text/plain
+        # of an output, no image: here a PNG output is shown to it as to the HTML builder.
+        overrides["nb_mime_priority_overrides"] = [("gettext", "image/png", 5)]
     cwd = os.getcwd()
     os.chdir(REPO)  # relative paths of _config.yml (book/_ext, book/_static) are the root's
     try:
