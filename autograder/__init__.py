@@ -15,6 +15,10 @@ feedback and exports grades (see :mod:`autograder.cli`). Grading a notebook:
 6. :mod:`~autograder.gradebook` writes the scores into nbgrader's gradebook, keeping manual
    grades, so that formgrader works as usual.
 
+Every exercise also exists in Korean, translated from the same source by a catalog beside it
+(:mod:`~autograder.editions`); the checks and the verdicts speak the notebook's language
+(:mod:`~autograder.messages`), and both editions are graded alike.
+
 Importing this package imports nothing heavy: the sandbox imports
 :mod:`autograder.notebook` in every student process.
 """

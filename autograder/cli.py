@@ -1,6 +1,10 @@
 """The instructor's command line: python -m autograder COMMAND.
 
-    release [ASSIGNMENT ...]          regenerate exercises/ from solutions/
+    release [ASSIGNMENT ...]          regenerate exercises/ from solutions/ (and every
+                                      translated edition, exercises/<language>/)
+    translate update|check [A ...]    merge the current English texts into the translation
+                                      catalogs (solutions/<A>/ko.po, autograder/locale/ko.po),
+                                      or list what is untranslated, fuzzy or stale
     collect ASSIGNMENT PATH           store a folder or zip of submissions (read-only, sha256)
     grade ASSIGNMENT [--jobs N]       grade the collected submissions in the sandbox
                                       (--student ID: only these students;
@@ -29,7 +33,7 @@ $AUTOGRADER_COURSE, or --course FILE for export and report); see autograder/cour
 import argparse
 import sys
 
-from . import collect, export, feedback, grade, lms, publish, release
+from . import collect, editions, export, feedback, grade, lms, publish, release
 from .config import REPO_ROOT, assignments
 
 
@@ -72,6 +76,15 @@ def parser():
     command.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=f"any of {', '.join(names)} (default: all)")
     command.add_argument("--into", help="write the release here instead of exercises/")
     command.set_defaults(run=release.main)
+
+    command = add_command("translate", help="update or check the translations of the exercises (solutions/<A>/ko.po)")
+    command.add_argument("action", choices=("update", "check"),
+                         help="update: merge the current English texts into the catalogs; check: list what to translate")  # fmt: skip
+    command.add_argument("assignments", nargs="*", metavar="ASSIGNMENT", help=f"any of {', '.join(names)} (default: all)")
+    command.add_argument("--language", choices=editions.TRANSLATIONS, help="only this language (default: all)")
+    command.add_argument("--add", action="store_true",
+                         help="update: create the catalog of an assignment that has none (offer it in that language)")  # fmt: skip
+    command.set_defaults(run=editions.main)
 
     command = add_command("collect", help="store a folder or zip of submissions")
     command.add_argument("assignment", choices=names)

@@ -14,18 +14,23 @@ list (the grader reads check arguments as literals): ``mistakes=["not_transposed
 one literal parameter. When the answer is wrong and equals what a listed mistake gives
 (computed from the expected value and the parameter), the message says so in one sentence,
 before the numbers; otherwise it names the first wrong entry and adds the check's ``hint``.
+
+Every message is said in the language of the notebook (see :mod:`autograder.messages`): the
+sentences of :data:`MISTAKES` and the templates below are the English message ids.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
+from .messages import tr
+
 RTOL = 1e-5
 ATOL = 1e-6
 
 
 def _join(message, hint):
-    return f"{message}: {hint}" if hint else message
+    return tr("{message}: {hint}", message=message, hint=hint) if hint else message
 
 
 @dataclass(frozen=True)
@@ -239,7 +244,7 @@ def _close(actual, expected, rtol, atol):
 
 
 def recognise(actual, expected, mistakes, rtol=RTOL, atol=ATOL):
-    """The sentence of the first of ``mistakes`` that gives ``actual``, else None."""
+    """The sentence of the first of ``mistakes`` that gives ``actual`` (translated), else None."""
     for name, param in _items(mistakes):
         mistake = MISTAKES[name]
         if mistake.values is None:
@@ -251,9 +256,9 @@ def recognise(actual, expected, mistakes, rtol=RTOL, atol=ATOL):
                         p = int(candidate[1])
                         inner = actual[..., p : actual.shape[-2] - p, p : actual.shape[-1] - p]
                         if actual.ndim >= 2 and p > 0 and _close(inner, expected, rtol, atol):
-                            return mistake.sentence
+                            return tr(mistake.sentence)
                     elif _close(actual, np.asarray(candidate, dtype=np.float64), rtol, atol):
-                        return mistake.sentence
+                        return tr(mistake.sentence)
         except (ValueError, TypeError, IndexError):  # the mistake cannot give this shape
             continue
     return None
@@ -267,7 +272,7 @@ def recognise_shape(actual_shape, expected_shape, mistakes):
             continue
         try:
             if any(tuple(actual_shape) == tuple(s) for s in mistake.shapes(expected_shape, param)):
-                return mistake.sentence
+                return tr(mistake.sentence)
         except (ValueError, TypeError):
             continue
     return None
@@ -282,9 +287,10 @@ def shape_mismatch(name, actual_shape, expected_shape, hint="", mistakes=()):
     actual_shape, expected_shape = tuple(actual_shape), tuple(expected_shape)
     if actual_shape == expected_shape:
         return None
-    detail = f"{name} has shape {actual_shape}; expected {expected_shape}"
     sentence = recognise_shape(actual_shape, expected_shape, mistakes)
-    return _diagnosed(name, sentence, detail.removeprefix(f"{name} ")) if sentence else _join(detail, hint)
+    if sentence:
+        return _diagnosed(name, sentence, tr("has shape {shape}; expected {expected}", shape=actual_shape, expected=expected_shape))
+    return _join(tr("{name} has shape {shape}; expected {expected}", name=name, shape=actual_shape, expected=expected_shape), hint)
 
 
 def mismatch(name, actual, expected, rtol=RTOL, atol=ATOL, hint="", mistakes=()):
@@ -308,14 +314,15 @@ def mismatch(name, actual, expected, rtol=RTOL, atol=ATOL, hint="", mistakes=())
         sentence = recognise(actual, expected, mistakes, rtol, atol)
         sentence = sentence or recognise_shape(actual.shape, expected.shape, mistakes)
         if sentence:
-            return _diagnosed(name, sentence, f"shape {actual.shape}; expected {expected.shape}")
+            return _diagnosed(name, sentence, tr("shape {shape}; expected {expected}", shape=actual.shape, expected=expected.shape))
         return shape_mismatch(name, actual.shape, expected.shape, hint)
     if actual.size == 0:
         return None
     bad_value = ~np.isfinite(actual) & np.isfinite(expected)
     if bad_value.any():
         index = tuple(int(i) for i in np.argwhere(bad_value)[0])
-        return f"{name}{list(index)} is {actual[index]}; expected {expected[index]:.6g}"
+        return tr("{name} is {actual}; expected {expected}", name=f"{name}{list(index)}", actual=actual[index],
+                  expected=f"{expected[index]:.6g}")
     scale = max(1.0, float(np.max(np.abs(expected))))
     wrong = ~(np.abs(actual - expected) <= rtol * np.abs(expected) + atol * scale)
     if not wrong.any():
@@ -323,8 +330,9 @@ def mismatch(name, actual, expected, rtol=RTOL, atol=ATOL, hint="", mistakes=())
     index = tuple(int(i) for i in np.argwhere(wrong)[0])
     where = list(index) if index else ""
     count = int(wrong.sum())
-    value = f"{name}{where} is {actual[index]:.6g}; expected {expected[index]:.6g}"
+    value = tr("{name} is {actual}; expected {expected}", name=f"{name}{where}", actual=f"{actual[index]:.6g}",
+               expected=f"{expected[index]:.6g}")
     sentence = recognise(actual, expected, mistakes, rtol, atol)
     if sentence:
-        return _diagnosed(name, sentence, f"{value}, {count} of {actual.size} entries differ")
-    return _join(f"{value} ({count} of {actual.size} entries differ)", hint)
+        return _diagnosed(name, sentence, tr("{value}, {count} of {size} entries differ", value=value, count=count, size=actual.size))
+    return _join(tr("{value} ({count} of {size} entries differ)", value=value, count=count, size=actual.size), hint)

@@ -144,8 +144,9 @@ class Workdir:
         course.source_with_tests_directory = str(self.root / "nbgrader_source_with_tests")
         # Submissions come from `collect`, not nbgrader's exchange; give it a folder of its own.
         config.Exchange.root = str(self.root / "exchange")
-        # The grading specification and the fixtures stay with the source, out of the release.
-        course.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", GRADING_FILE, CASES_FOLDER]
+        # The grading specification, the fixtures and the translation catalogs (whose messages
+        # include the hidden tests' words) stay with the source, out of the release.
+        course.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", GRADING_FILE, CASES_FOLDER, "*.po"]
         return config
 
 

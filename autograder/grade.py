@@ -9,13 +9,19 @@ Nothing is lost and nothing is done twice:
 * the gradebook is copied to backups/ before the run;
 * each student's result is written to results/ (atomically) as soon as it is known, with a
   key made of everything the score depends on (the submitted files' sha256, the source
-  notebook, the assignment's grader module, the grader's own code, the reference library,
-  the limits, the seed key); a later run whose key is the same reuses it instead of running
-  the notebook again, so a run killed halfway resumes where it stopped and ends with the
-  same scores; a result it replaces is kept in results/<assignment>/history/;
+  notebook and its translation catalogs, the assignment's grader module, the grader's own
+  code and its messages' catalogs, the reference library, the limits, the seed key); a
+  later run whose key is the same reuses it instead of running the notebook again, so a run
+  killed halfway resumes where it stopped and ends with the same scores; a result it replaces is kept in results/<assignment>/history/;
 * the gradebook update for a student is one transaction, replayed from the result file; a
   submission that cannot be graded replaces the student's earlier scores with its error
   (never leaves an older score standing).
+
+A notebook is graded in the edition (language) its metadata claims, if the assignment is
+offered in it, else in English (see :mod:`autograder.editions`): its template, its checks'
+names and hints, and the verdicts a student reads are in that language; the cells, points,
+hidden tests and gradebook rows are the same in every edition. Statuses, notes and
+everything else an instructor reads stay English.
 """
 
 import hashlib
@@ -33,8 +39,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import cgroup, collect, gradebook, reconstruct, records, sandbox, sanitize, static, submission, verdict
+from . import cgroup, collect, editions, gradebook, reconstruct, records, sandbox, sanitize, static, submission, verdict
 from .config import Workdir, check_assignment, source_notebook
+from .messages import LOCALE, speaking, tr
 from .probes import load_spec
 from .release import register
 
@@ -59,20 +66,23 @@ def seed_for(key, assignment, student):
 
 # The grader's modules whose code decides a score (help texts, exports and reports do not).
 VERDICT_MODULES = (
-    "channel", "compare", "config", "grade", "notebook", "probes", "reconstruct", "records",
-    "runner", "sandbox", "sanitize", "static", "submission", "verdict",
+    "channel", "compare", "config", "editions", "grade", "messages", "notebook", "probes", "reconstruct",
+    "records", "runner", "sandbox", "sanitize", "static", "submission", "verdict",
 )  # fmt: skip
 
 
 def fingerprint_files(assignment):
-    """The files a score depends on besides the submission: the source notebook, every
-    grading specification (one may build on another), the grader's modules that decide
-    verdicts and the reference library."""
+    """The files a score (or the verdicts' words) depends on besides the submission: the
+    source notebook and its translation catalogs, every grading specification (one may build
+    on another), the grader's modules that decide verdicts, their messages' catalogs and the
+    reference library."""
     from .config import grading_file
     from .config import assignments as course_assignments
 
-    paths = [source_notebook(assignment)] + [grading_file(name) for name in course_assignments()]
+    paths = [source_notebook(assignment)] + [editions.catalog_path(assignment, lang) for lang in editions.editions(assignment)[1:]]
+    paths += [grading_file(name) for name in course_assignments()]
     paths += [PACKAGE / f"{name}.py" for name in VERDICT_MODULES]
+    paths += sorted(LOCALE.glob("*.po"))
     paths += sorted(sandbox.library_folder().glob("*.py"))
     return paths
 
@@ -88,8 +98,32 @@ def code_fingerprint(assignment):
     return digest.hexdigest()
 
 
+def _comparable(check):
+    """What decides a check's verdict: everything but its name and hint (the words)."""
+    options = {key: value for key, value in check.options.items() if key != "hint"}
+    return check.kind, check.expected, options, check.name if check.kind == "hidden_tests" else None
+
+
+def same_as_english(english, english_tests, other, other_tests):
+    """ValueError unless the edition ``other`` grades exactly as the English template does:
+    the same cells (kinds, grade_ids, points) and the same checks apart from names and hints."""
+    shape = lambda template: [(reconstruct.kind_of(c), reconstruct.grade_id_of(c), c.get("metadata", {}).get("nbgrader", {}).get("points"))
+                              for c in template.cells]  # fmt: skip
+    if shape(english) != shape(other):
+        raise ValueError(f"the {other.edition} edition of {english.assignment} does not have the English cells")
+    for (grade_id, points, checks), (_, other_points, others) in zip(english_tests, other_tests, strict=True):
+        if points != other_points or [_comparable(c) for c in checks] != [_comparable(c) for c in others]:
+            raise ValueError(f"the {other.edition} edition of {english.assignment}, test cell {grade_id!r}, checks otherwise than the English")
+        if len({c.name for c in others}) != len(others):
+            raise ValueError(f"the {other.edition} edition of {english.assignment}, test cell {grade_id!r}, repeats a check's name")
+
+
 class Context:
-    """What every student's grading shares: template, checks, spec, limits, key, hidden data."""
+    """What every student's grading shares: template, checks, spec, limits, key, hidden data.
+
+    ``template`` and ``tests`` are the English edition's; :meth:`edition` gives each
+    edition's (checked at once to have the same cells, points and checks as the English).
+    """
 
     def __init__(self, assignment, workdir, time_limit, use_bwrap):
         self.assignment = assignment
@@ -105,8 +139,19 @@ class Context:
             except (FileNotFoundError, ValueError) as error:
                 raise ValueError(f"the hidden tests of {assignment} need data the grader cannot find: {error}") from None
         self.tests = verdict.template_checks(self.template)
+        self.editions = {editions.ENGLISH: (self.template, self.tests, {})}
+        for language in editions.editions(assignment)[1:]:
+            template = reconstruct.Template.load(assignment, language)
+            tests = verdict.template_checks(template)
+            same_as_english(self.template, self.tests, template, tests)
+            self.editions[language] = (template, tests, editions.grader_translations(assignment, language))
         self.key = seed_key(workdir)
         self.fingerprint = code_fingerprint(assignment)
+
+    def edition(self, language):
+        """(template, tests, translations for the grader's own words) of ``language`` (English
+        if not offered)."""
+        return self.editions.get(language) or self.editions[editions.ENGLISH]
 
     def challenges(self, seed):
         """({test grade_id: packed inputs per probe}, {hidden check name: cases with answers}).
@@ -130,6 +175,10 @@ class Context:
                 ]
         return packed, cases
 
+    def reason(self, rule, language):
+        """A Forbidden rule's reason in ``language``."""
+        return editions.translated_reason(rule.reason, self.edition(language)[2])
+
     def result_key(self, entry):
         payload = json.dumps(
             [entry["files"], self.fingerprint, asdict(self.limits), hashlib.sha256(self.key).hexdigest()],
@@ -149,15 +198,15 @@ def _signal_name(returncode):
 def _stop_reason(run, limits):
     """Why the notebook did not reach its end, in words, or None if it did."""
     if run.timed_out:
-        return f"the notebook reached the time limit of {limits.time:g} s"
+        return tr("the notebook reached the time limit of {seconds} s", seconds=f"{limits.time:g}")
     if run.overflow:
-        return "the notebook's process sent the grader more data than a notebook may (it was stopped)"
+        return tr("the notebook's process sent the grader more data than a notebook may (it was stopped)")
     if not run.finished and not run.exited:
-        return "the notebook's process stopped answering the grader (it closed or broke the channel)"
+        return tr("the notebook's process stopped answering the grader (it closed or broke the channel)")
     if not run.finished:
         name = _signal_name(run.returncode)
-        how = f"killed by {name}" if name else f"exit code {run.returncode}"
-        return f"the notebook's process stopped ({how})"
+        how = tr("killed by {signal}", signal=name) if name else tr("exit code {code}", code=run.returncode)
+        return tr("the notebook's process stopped ({how})", how=how)
     return None
 
 
@@ -177,18 +226,22 @@ def _not_run_reason(outputs, stop_reason, earlier=None):
     failed never defined the network), so the message names it.
     """
     if outputs is None:
-        return f"the cell did not finish: {stop_reason}" if stop_reason else "the cell did not run"
+        return tr("the cell did not finish: {reason}", reason=stop_reason) if stop_reason else tr("the cell did not run")
     error = _error_of(outputs)
     if error is None:
-        return "the check was not reached"
+        return tr("the check was not reached")
     if earlier and error.startswith("NameError"):
-        return f"the cell stopped with {error}; an earlier cell, {earlier[0]}, stopped with {earlier[1]}"
-    return f"the cell stopped with {error}"
+        return tr("the cell stopped with {error}; an earlier cell, {cell}, stopped with {earlier}", error=error,
+                  cell=earlier[0], earlier=earlier[1])
+    return tr("the cell stopped with {error}", error=error)
 
 
 def _verdict_output(cell_verdict):
-    mark = "passed" if not cell_verdict.messages else "failed"
-    lines = [f"[grader] {cell_verdict.grade_id}: {mark}, {cell_verdict.score:g} of {cell_verdict.points:g} points"]
+    fields = {"cell": cell_verdict.grade_id, "score": f"{cell_verdict.score:g}", "points": f"{cell_verdict.points:g}"}
+    if cell_verdict.messages:
+        lines = [tr("[grader] {cell}: failed, {score} of {points} points", **fields)]
+    else:
+        lines = [tr("[grader] {cell}: passed, {score} of {points} points", **fields)]
     # Messages quote what the student's code raised: cleaned like every other output.
     lines += [f"  - {sanitize.text(message, 2_000)}" for message in cell_verdict.messages]
     return {"output_type": "stream", "name": "stdout", "text": "\n".join(lines) + "\n"}
@@ -207,37 +260,38 @@ def _error_result(student, message, key=None):
     }
 
 
-def _forbidden_tests(context, findings):
+def _forbidden_tests(context, findings, language=editions.ENGLISH):
     """{test grade_id: reason} for the tests a forbidden use of the reference zeroes."""
     zeroed = {}
     for rule in context.spec.forbidden:
         if rule.target in findings.forbidden:
             for grade_id, _, _ in context.tests:
                 if not rule.tests or grade_id in rule.tests:
-                    zeroed[grade_id] = rule.reason
+                    zeroed[grade_id] = context.reason(rule, language)
     return zeroed
 
 
-def _judge_tests(context, rebuilt, findings, run, hidden_cases):
-    """({grade_id: cell result}, {cell index: the verdict output}) for every graded cell."""
+def _judge_tests(context, rebuilt, findings, run, hidden_cases, language=editions.ENGLISH):
+    """({grade_id: cell result}, {cell index: the verdict output}) for every graded cell,
+    judged with the checks of edition ``language`` (the one ``rebuilt`` was made from)."""
     stop_reason = _stop_reason(run, context.limits)
     grade_ids = [cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") for cell in rebuilt.cells]
     index_of = {grade_id: i for i, grade_id in enumerate(grade_ids) if grade_id}
-    zeroed = _forbidden_tests(context, findings)
+    zeroed = _forbidden_tests(context, findings, language)
     cells, outputs = {}, {}
     failed = [  # (index, name, error) of the cells other than tests that stopped with an error
         (i, grade_ids[i] or f"cell {i + 1}", _error_of(run.outputs.get(i)))
         for i, kind in enumerate(rebuilt.kinds)
         if kind != "test" and _error_of(run.outputs.get(i))
     ]
-    for grade_id, points, checks in context.tests:
+    for grade_id, points, checks in context.edition(language)[1]:
         index = index_of[grade_id]
         earlier = [(name, error) for i, name, error in failed if i < index]
         reason = _not_run_reason(run.outputs.get(index), stop_reason, earlier[-1] if earlier else None)
         cell_verdict = verdict.judge_cell(grade_id, points, checks, run.records, hidden_cases, reason)
         if grade_id in zeroed:
             cell_verdict.score = 0.0
-            cell_verdict.messages.append(f"0 points: {zeroed[grade_id]}")
+            cell_verdict.messages.append(tr("0 points: {reason}", reason=zeroed[grade_id]))
         cells[grade_id] = {"score": cell_verdict.score, "max_score": points, "messages": cell_verdict.messages}
         outputs[index] = [_verdict_output(cell_verdict)]
     for grade_id, kind in zip(grade_ids, rebuilt.kinds):
@@ -246,7 +300,7 @@ def _judge_tests(context, rebuilt, findings, run, hidden_cases):
     return cells, outputs
 
 
-def _comments(context, rebuilt, findings):
+def _comments(context, rebuilt, findings, language=editions.ENGLISH):
     """nbgrader's automatic comment of each answer cell: no response, or a forbidden use."""
     comments = {grade_id: None for grade_id in context.template.answer_ids()}
     for grade_id in rebuilt.unanswered:
@@ -254,12 +308,15 @@ def _comments(context, rebuilt, findings):
     for rule in context.spec.forbidden:
         for where in findings.forbidden.get(rule.target, []):
             label = where.split(",")[0]  # "conv_forward, line 3", or one of the student's own cells
-            comments[label if label in comments else next(iter(comments))] = f"Uses {rule.target}: {rule.reason}."
+            comments[label if label in comments else next(iter(comments))] = tr(
+                "Uses {target}: {reason}.", target=rule.target, reason=context.reason(rule, language)
+            )
     return comments
 
 
 def _status(run, limits, manual_reasons):
-    stop_reason = _stop_reason(run, limits)
+    with speaking(editions.ENGLISH):  # the status column is the instructor's
+        stop_reason = _stop_reason(run, limits)
     if run.timed_out:
         return "timeout"
     if stop_reason:
@@ -287,6 +344,7 @@ class Prepared:
     cells: list  # [{"index", "kind", "source", "cases", "checks"}], as sandbox.run takes them
     files: dict  # {relative path: path of the collected file}, the notebook itself left out
     notes: list
+    edition: str = editions.ENGLISH  # the language the notebook is graded in
 
 
 def prepare_student(context, student, entry):
@@ -300,14 +358,18 @@ def prepare_student(context, student, entry):
         return _error_result(student, "; ".join(entry.get("notes") or ["no notebook"]), key)
     try:
         files = collect.verify(context.workdir, context.assignment, student, entry)
-        cells, notes = submission.read(files.pop(entry["notebook"]))
+        cells, notes, metadata = submission.read_notebook(files.pop(entry["notebook"]))
     except (ValueError, submission.BadSubmission) as problem:
         return _error_result(student, str(problem), key)
-    rebuilt = reconstruct.reconstruct(context.template, cells)
+    # The edition is the student's claim: one the assignment is offered in, else English.
+    language = editions.edition_of(metadata, context.assignment)
+    template, tests, _ = context.edition(language)
+    rebuilt = reconstruct.reconstruct(template, cells)
     findings = static.inspect_code(rebuilt.student_code, context.spec.forbidden)
     seed = seed_for(context.key, context.assignment, student)
-    packed, hidden_cases = context.challenges(seed)
-    checks = {grade_id: tuple(check.name for check in cell_checks) for grade_id, _, cell_checks in context.tests}
+    with speaking(language, context.edition(language)[2]):  # the cases' labels, in the notebook's language
+        packed, hidden_cases = context.challenges(seed)
+    checks = {grade_id: tuple(check.name for check in cell_checks) for grade_id, _, cell_checks in tests}
     code_cells = []
     for index, (cell, kind) in enumerate(zip(rebuilt.cells, rebuilt.kinds)):
         if cell["cell_type"] != "code":
@@ -316,7 +378,7 @@ def prepare_student(context, student, entry):
         code_cells.append(
             {"index": index, "kind": kind, "source": cell["source"], "cases": packed.get(grade_id), "checks": checks.get(grade_id, ())}
         )
-    return Prepared(student, entry, key, rebuilt, findings, hidden_cases, code_cells, files, notes)
+    return Prepared(student, entry, key, rebuilt, findings, hidden_cases, code_cells, files, notes, language)
 
 
 def run_locally(context, prepared):
@@ -335,7 +397,10 @@ def finish_student(context, prepared, run):
     # Everything below reads the outputs rebuilt here, never what the student's process sent.
     budget = sanitize.Budget()
     run.outputs = {index: sanitize.outputs(raw, context.limits.output, budget) for index, raw in sorted(run.outputs.items())}
-    result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, prepared.hidden_cases)
+    language = prepared.edition
+    with speaking(language, context.edition(language)[2]):  # the verdicts a student reads, in their notebook's language
+        result_cells, verdict_outputs = _judge_tests(context, rebuilt, findings, run, prepared.hidden_cases, language)
+        comments = _comments(context, rebuilt, findings, language)
     manual_reasons = [f"answer cell {gid!r} not found in the submission (nbgrader metadata deleted?)" for gid in rebuilt.unmatched]
     manual_reasons += [f"code to check by hand: {what}" for what in findings.suspicious]
     if run.stray:
@@ -343,17 +408,18 @@ def finish_student(context, prepared, run):
             f"the notebook's process sent the grader {run.stray} message(s) it did not ask for "
             "(honest code never writes to the grader's channel)"
         )
-    _write_graded_notebook(context, prepared.student, rebuilt, run, verdict_outputs)
+    _write_graded_notebook(context, prepared.student, rebuilt, run, verdict_outputs, language)
     return {
         "student": prepared.student,
         "status": _status(run, context.limits, manual_reasons),
         "score": sum(cell["score"] or 0.0 for cell in result_cells.values()),
         "cells": result_cells,
-        "comments": _comments(context, rebuilt, findings),
+        "comments": comments,
         "manual_reasons": manual_reasons,
         "notes": list(entry.get("notes", [])) + prepared.notes + rebuilt.notes + [f"syntax error in {w}" for w in findings.syntax_errors],
         "seconds": round(run.elapsed, 2),
         "key": prepared.key,
+        "edition": language,
     }
 
 
@@ -365,7 +431,7 @@ def grade_student(context, student, entry):
     return finish_student(context, prepared, run_locally(context, prepared))
 
 
-def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs):
+def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs, language=editions.ENGLISH):
     """The autograded copy formgrader and the feedback show: the graded cells and outputs.
 
     Written as plain JSON: the cells are the template's (valid nbformat) with the student's
@@ -380,7 +446,7 @@ def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs):
             cell["outputs"] = verdict_outputs.get(index) or run.outputs.get(index, [])
             cell["execution_count"] = None
         cells.append(cell)
-    notebook = {"cells": cells, "metadata": context.template.notebook.metadata, "nbformat": 4, "nbformat_minor": 5}
+    notebook = {"cells": cells, "metadata": context.edition(language)[0].notebook.metadata, "nbformat": 4, "nbformat_minor": 5}
     folder = context.workdir.autograded / student / context.assignment
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{context.assignment}.ipynb").write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")

@@ -20,6 +20,9 @@ They work in two modes:
   Whatever the student's code does to this module, to NumPy or to ``scratchcnn``, the
   verdict is not computed where it could interfere.
 
+Messages are said in the language the notebook's setup cell chose, ``use_language("ko")``
+for the Korean edition (see :mod:`autograder.messages`); English otherwise.
+
 Rules the grader relies on (the release refuses a test cell that breaks them, see
 :func:`autograder.verdict.parse_checks`): every check is a statement of its own at the top
 level of a test cell; its first argument is a name unique in the notebook, and every other
@@ -30,11 +33,13 @@ import re
 import sys
 import textwrap
 import types
+import unicodedata
 
 import numpy as np
 
 from . import records
 from .compare import ATOL, RTOL, check_mistakes, mismatch, shape_mismatch
+from .messages import tr, use_language  # noqa: F401 (use_language: the setup cell imports it from here)
 from .probes import PRACTICE_SEED, load_spec
 
 __all__ = ["expect_shape", "expect_close", "expect_error", "hidden_tests"]
@@ -49,10 +54,33 @@ class CheckFailed(AssertionError):
         return wrap(f"AssertionError: {self}")
 
 
+def _columns(text):
+    """How many terminal columns ``text`` takes (a Hangul syllable or other wide character: 2)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap_wide(paragraph, width, indent):
+    """Greedy wrapping by terminal columns, for text with wide characters (Korean)."""
+    lines, line = [], ""
+    for word in paragraph.split():
+        candidate = f"{line} {word}" if line else (indent if lines else "") + word
+        if line and _columns(candidate) > width:
+            lines.append(line)
+            line = indent + word
+        else:
+            line = candidate
+    return lines + [line] if line else lines
+
+
 def wrap(message, width=WIDTH):
-    """``message`` as lines of at most ``width`` characters, never breaking inside a word."""
+    """``message`` as lines of at most ``width`` columns, never breaking inside a word.
+
+    A wide character (Hangul) counts as two columns, as a terminal shows it."""
     lines = []
     for paragraph in str(message).splitlines() or [""]:
+        if _columns(paragraph) != len(paragraph):
+            lines += _wrap_wide(paragraph, width, "    ") or [""]
+            continue
         lines += textwrap.wrap(paragraph, width, subsequent_indent="    ", break_long_words=False,
                                break_on_hyphens=False) or [""]
     return lines
@@ -72,7 +100,7 @@ def _where(name):
     source = _current_cell()
     if not source:
         return ""
-    points = re.search(r"\((\d+(?:\.\d+)?) points?\)", source)
+    points = re.search(r"\((\d+(?:\.\d+)?) ?(?:points?|점)\)", source)  # "(2 points)", Korean "(2점)"
     try:
         from .verdict import parse_checks
 
@@ -81,11 +109,13 @@ def _where(name):
         return ""
     if name not in names or not points:
         return ""
-    return f"  [check {names.index(name) + 1} of {len(names)}, a {points.group(1)}-point test]"
+    return tr("  [check {number} of {count}, a {points}-point test]", number=names.index(name) + 1, count=len(names),
+              points=points.group(1))
 
 
-def _passed(name, what="", key=None):
-    print(f"\u2713 {name}{what}{_where(key or name)}")
+def _passed(name, line, key=None):
+    """Print ``line`` (what passed) with the place of check ``key`` (default: ``name``) in its cell."""
+    print(f"{line}{_where(key or name)}")
 
 
 def _fail(message):
@@ -142,7 +172,7 @@ class Checks:
         problem = shape_mismatch(name, actual_shape, shape, hint, mistakes)
         if problem:
             _fail(problem)
-        _passed(name, f": shape {tuple(shape)}")
+        _passed(name, tr("\u2713 {name}: shape {shape}", name=name, shape=tuple(shape)))
 
     def expect_close(self, name, actual, expected, hint="", rtol=RTOL, atol=ATOL, mistakes=()):
         """``actual`` equals ``expected`` (a literal: number or nested lists) within tolerance.
@@ -156,7 +186,7 @@ class Checks:
         problem = mismatch(name, actual, expected, rtol, atol, hint, mistakes)
         if problem:
             _fail(problem)
-        _passed(name)
+        _passed(name, f"\u2713 {name}")
 
     def expect_error(self, name, error, function, *args, **kwargs):
         """``function(*args, **kwargs)`` raises ``error`` (a built-in exception class)."""
@@ -168,14 +198,15 @@ class Checks:
                 names = [cls.__name__ for cls in type(raised).__mro__]
                 self._record(name, {"raised": names, "message": self._encode_error(raised)["error"]})
             elif not isinstance(raised, error):
-                _fail(f"{name}: expected {error.__name__}, but {type(raised).__name__} was raised: {raised}")
+                _fail(tr("{name}: expected {error}, but {raised} was raised: {message}", name=name, error=error.__name__,
+                         raised=type(raised).__name__, message=raised))
             else:
-                _passed(name, f": raises {error.__name__}")
+                _passed(name, tr("\u2713 {name}: raises {error}", name=name, error=error.__name__))
             return
         if self._write:
             self._record(name, {"raised": []})
         else:
-            _fail(f"{name}: expected {error.__name__}, but nothing was raised")
+            _fail(tr("{name}: expected {error}, but nothing was raised", name=name, error=error.__name__))
 
     def hidden_tests(self, assignment, probe, **functions):
         """Run hidden test ``probe`` of ``assignment`` on the student's ``functions``."""
@@ -194,12 +225,13 @@ class Checks:
                 try:
                     values = probe.call(functions, case)
                 except Exception as error:  # the student's code failed: show their frames only
-                    error.add_note(f"(in hidden test {probe.name}, {case.label})")
+                    error.add_note(tr("(in hidden test {probe}, {case})", probe=probe.name, case=case.label))
                     raise error.with_traceback(_own_code(error.__traceback__))  # noqa: B904
                 problem = probe.judge(case, {k: np.asarray(v, dtype=np.float64) for k, v in values.items()})
                 if problem:
-                    _fail(f"hidden test {probe.name}, {case.label}: {problem}")
-            _passed(f"hidden test {probe.name}", f": right on {len(cases)} practice inputs", f"hidden:{probe.name}")
+                    _fail(tr("hidden test {probe}, {case}: {problem}", probe=probe.name, case=case.label, problem=problem))
+            line = tr("\u2713 hidden test {probe}: right on {count} practice inputs", probe=probe.name, count=len(cases))
+            _passed(f"hidden:{probe.name}", line)
             return
         results = []
         for case in self._cases(probe.name) or []:

@@ -6,7 +6,9 @@ Copies the built book (``make book`` makes it) and exercises/ into one folder, t
 every file of that folder and refuses to publish (deleting the folder, exit status 1) if it
 finds anything of the instructor's: a copy of any file of solutions/, a line of a solution
 or of a hidden test that only solutions/ holds, nbgrader's solution or hidden-test markers,
-or a grading file (gradebook, seed key).
+or a grading file (gradebook, seed key). Every edition of the exercises is published and
+checked alike: the translated notebooks (``exercises/<language>/``) are copied with the rest,
+and the hidden tests' lines are protected in every language they are written in.
 The public repository or web site gets this folder and nothing else; solutions/ stays in the
 instructor's private repository.
 """
@@ -47,15 +49,23 @@ def protected(root=REPO_ROOT):
     line the book itself teaches (say, the reshape at the end of a convolution's forward pass)
     is no secret.
     """
+    from . import editions
+
     hashes, lines = set(), set()
     for path in sorted((Path(root) / SOURCE_DIRECTORY).rglob("*")):
         if not path.is_file():
             continue
         hashes.add(hashlib.sha256(path.read_bytes()).hexdigest())
         if path.suffix == ".ipynb":
-            for cell in nbformat.read(path, as_version=4).cells:
-                for _, region in REGION.findall(cell.source):
-                    lines |= {line.strip() for line in region.splitlines() if len(line.strip()) >= MIN_LINE}
+            source = nbformat.read(path, as_version=4)
+            versions = [source]
+            if path.stem == path.parent.name:  # an assignment's notebook: its hidden tests in every language
+                for language in editions.editions(path.stem, root)[1:]:
+                    versions.append(editions.translate(source, editions.load_translations(path.stem, language, root), language))
+            for notebook in versions:
+                for cell in notebook.cells:
+                    for _, region in REGION.findall(cell.source):
+                        lines |= {line.strip() for line in region.splitlines() if len(line.strip()) >= MIN_LINE}
     public = _public_text(root)
     return hashes, {line for line in lines if line not in public}
 
@@ -92,6 +102,17 @@ def publish(book, into, root=REPO_ROOT):
     for language in EDITIONS:
         if not (book / language / "index.html").is_file():
             raise ValueError(f"{book} holds no {language} edition ({language}/index.html): run `make book` first")
+    from . import editions
+    from .config import assignments
+
+    missing = [
+        str(editions.release_path(name, language, root).relative_to(root))
+        for name in assignments(root)
+        for language in editions.editions(name, root)
+        if not editions.release_path(name, language, root).is_file()
+    ]
+    if missing:
+        raise ValueError(f"{', '.join(missing)} missing: run `python -m autograder release`")
     if into.exists():
         shutil.rmtree(into)
     shutil.copytree(book, into)

@@ -13,13 +13,21 @@ notebook (recognised by its grade_id or, failing that, by its text), so a scratc
 student put below a test still runs after that test, as it did for the student. An answer cell that cannot be matched leaves its slot empty and flags the
 notebook for manual grading: its tests still run (the code may have landed in a new cell),
 but the score is never taken as final without an instructor looking.
+
+An assignment may be offered in several languages (:mod:`autograder.editions`). The graded
+notebook is rebuilt from the template of the edition the submission claims, so a Korean
+student's notebook runs with its Korean text and its checks speak Korean; the editions have
+the same cells, grade_ids and code, so the answers land in the same places and score the
+same. Whichever edition a notebook claims, the read-only cells of every edition count as
+given (no "changes discarded" note, no extra cell) and an untouched answer cell of any
+edition counts as unanswered.
 """
 
 import copy
 import re
 from dataclasses import dataclass, field
 
-from .config import source_notebook
+from . import editions
 
 
 def _nbgrader(cell):
@@ -49,24 +57,49 @@ class Template:
     """An assignment's notebook as the grader runs it.
 
     ``cells`` are nbformat cells of the source notebook with the solutions replaced by
-    nbgrader's stubs (hidden tests kept); ``release_sources`` maps a grade_id to the text
-    the student was given (hidden tests removed).
+    nbgrader's stubs (hidden tests kept), in the language of ``edition``;
+    ``release_sources`` maps a grade_id to the text the student was given (hidden tests
+    removed). ``given`` maps a grade_id to that text in every edition (this one first), and
+    ``texts`` maps the text of a cell without grade_id, in any edition, to its index.
     """
 
     assignment: str
     notebook: object
     release_sources: dict
+    edition: str = editions.ENGLISH
+    given: dict = field(default_factory=dict)
+    texts: dict = field(default_factory=dict)
 
     @classmethod
-    def load(cls, assignment):
-        import nbformat
-        from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+    def load(cls, assignment, edition=editions.ENGLISH):
+        """The template of ``assignment`` in ``edition`` (ValueError if it is not offered)."""
+        from nbgrader.preprocessors import ClearHiddenTests
 
-        notebook = nbformat.read(source_notebook(assignment), as_version=4)
-        notebook, _ = ClearSolutions().preprocess(notebook, {})
-        released, _ = ClearHiddenTests().preprocess(copy.deepcopy(notebook), {})
-        sources = {grade_id_of(c): c.source for c in released.cells if grade_id_of(c)}
-        return cls(assignment, notebook, sources)
+        offered = editions.editions(assignment)
+        if edition not in offered:
+            raise ValueError(f"{assignment} is not offered in {edition!r} (editions: {', '.join(offered)})")
+        cleared = editions.cleared_source(assignment)
+        notebooks = {edition: None}  # this edition first
+        for language in offered:
+            if language == editions.ENGLISH:
+                notebooks[language] = cleared
+            else:
+                notebooks[language] = editions.translate(cleared, editions.load_translations(assignment, language), language)
+        given, texts = {}, {}
+        for language, notebook in notebooks.items():
+            released, _ = ClearHiddenTests().preprocess(copy.deepcopy(notebook), {})
+            for index, cell in enumerate(released.cells):
+                grade_id = grade_id_of(cell)
+                if grade_id and cell.source not in given.setdefault(grade_id, []):
+                    given[grade_id].append(cell.source)
+                elif not grade_id:
+                    texts.setdefault(cell.source, index)
+        sources = {grade_id: versions[0] for grade_id, versions in given.items()}
+        return cls(assignment, notebooks[edition], sources, edition, {k: tuple(v) for k, v in given.items()}, texts)
+
+    def given_sources(self, grade_id):
+        """The texts the cell ``grade_id`` was handed out with, in every edition."""
+        return self.given.get(grade_id) or ((self.release_sources[grade_id],) if grade_id in self.release_sources else ())
 
     @property
     def cells(self):
@@ -125,9 +158,12 @@ def _positions(template):
         grade_id = grade_id_of(cell)
         if grade_id:
             by_id[grade_id] = index
-            by_source.setdefault(template.release_sources[grade_id], index)
+            for source in template.given_sources(grade_id):  # this edition's text first
+                by_source.setdefault(source, index)
         else:
             by_source.setdefault(cell.source, index)
+    for source, index in template.texts.items():  # the other editions' texts
+        by_source.setdefault(source, index)
     return by_id, by_source
 
 
@@ -147,7 +183,7 @@ def reconstruct(template, student_cells):
             anchor = by_id[grade_id]
             continue
         if grade_id and grade_id in template.release_sources and grade_id not in answer_ids:
-            if cell["source"] != template.release_sources[grade_id]:
+            if cell["source"] not in template.given_sources(grade_id):
                 result.notes.append(f"changes to the read-only cell {grade_id!r} were discarded")
             anchor = by_id[grade_id]
             continue
@@ -181,7 +217,7 @@ def reconstruct(template, student_cells):
             graded["source"] = ""
         else:
             graded["source"] = submitted["source"]
-            if submitted["source"] == template.release_sources.get(grade_id):
+            if submitted["source"] in template.given_sources(grade_id):
                 result.unanswered.append(grade_id)
             if submitted["cell_type"] != cell.cell_type:
                 result.notes.append(

@@ -9,6 +9,10 @@ the committed exercises/ is exactly what a fresh release produces).
 Before that, every test cell's checks are read as the grader will read them: a check the
 grader could not judge (inside a loop, a condition, a function; an argument that is not a
 literal) stops the release with the cell and the line, instead of being dropped silently.
+
+After the English notebook, each translated edition is written from it and the assignment's
+catalog (``exercises/<language>/<A>/<A>.ipynb``, see :mod:`autograder.editions`); a text
+without a current translation stays English there, and the release says how many.
 """
 
 import logging
@@ -16,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .config import RELEASE_DIRECTORY, Workdir, assignments, check_assignment
+from .editions import release
 from .gradebook import prepare_nbgrader
 
 
@@ -24,9 +29,10 @@ def _quiet_nbgrader():
     logging.getLogger("traitlets").setLevel(logging.ERROR)
 
 
-def generate(assignment, workdir, into=None):
+def generate(assignment, workdir, into=None, translated=True):
     """Release one assignment into ``into`` (default: exercises/) and register it in the
-    gradebook of ``workdir``. Returns the released folder."""
+    gradebook of ``workdir``. Returns the released folder. With ``translated``, every
+    translated edition is written too (see :func:`autograder.editions.release`)."""
     from nbgrader.converters import GenerateAssignment
     from nbgrader.coursedir import CourseDirectory
 
@@ -44,7 +50,10 @@ def generate(assignment, workdir, into=None):
     converter = GenerateAssignment(coursedir=coursedir, config=config)
     converter.log.setLevel(logging.ERROR)
     converter.start()
-    return Path(coursedir.format_path(coursedir.release_directory, ".", assignment)).resolve()
+    folder = Path(coursedir.format_path(coursedir.release_directory, ".", assignment)).resolve()
+    if translated:
+        release(assignment, folder.parent)
+    return folder
 
 
 def register(assignment, workdir):
@@ -58,7 +67,7 @@ def register(assignment, workdir):
 
     lock = WriteLock(workdir)
     with tempfile.TemporaryDirectory(dir=workdir.create().root) as scratch, lock:
-        generate(assignment, workdir, into=scratch)
+        generate(assignment, workdir, into=scratch, translated=False)
     lock.close()
 
 
@@ -66,7 +75,12 @@ def main(args):
     workdir = Workdir(args.workdir, getattr(args, "db", None))
     for name in args.assignments or assignments():
         check_assignment(name)
-        folder = generate(name, workdir, into=args.into)
+        folder = generate(name, workdir, into=args.into, translated=False)
         print(f"released {name} -> {folder}")
+        for language, (path, left) in release(name, folder.parent).items():
+            print(f"released {name} ({language}) -> {path}")
+            if left:
+                print(f"  warning: {len(left)} text(s) have no current {language} translation and stay English "
+                      f"(python -m autograder translate check {name})")
     return 0
 

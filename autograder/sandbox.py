@@ -5,8 +5,7 @@ student's process sees a private file system made for the assignment:
 
 * Python's standard library (read-only), with every site-packages folder of the system
   hidden, and a ``site`` folder holding only what students may use: NumPy, Matplotlib,
-  IPython, tqdm, threadpoolctl (scratchcnn uses it) and what they need (:func:`site_entries`),
-  plus the assignment's own extras;
+  IPython, tqdm and what they need (:func:`site_entries`), plus the assignment's own extras;
 * of the reference library ``scratchcnn`` only the modules the assignment allows
   (``Spec.library``): whatever an exercise asks students to write is simply not there, under
   any name, path or copy; of the grader only the runner and the checks;
@@ -54,9 +53,9 @@ SANDBOX_FILES = "/run/submission"
 SANDBOX_SITE = "/opt/site"
 SANDBOX_COURSE = "/opt/course"
 # What every assignment's sandbox offers besides the standard library (with their dependencies).
-BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm", "threadpoolctl")
+BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm")
 # The grader's modules the runner imports (the assignments' hidden-test definitions too).
-RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "probes", "config")
+RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "messages", "probes", "config")
 HOME_INODES = 20_000
 TMP_INODES = 20_000
 
@@ -182,6 +181,8 @@ def course_binds(spec, library_init):
     binds += [(site / path, f"{SANDBOX_SITE}/{path}") for path in spec.package_files]
     package = Path(autograder.__file__).resolve().parent
     binds += [(package / f"{name}.py", f"{SANDBOX_COURSE}/autograder/{name}.py") for name in RUNNER_MODULES]
+    # The checks' messages in other languages (nothing secret; the graded run prints none).
+    binds += [(path, f"{SANDBOX_COURSE}/autograder/locale/{path.name}") for path in sorted((package / "locale").glob("*.po"))]
     # Every assignment's grading specification (one may build on another's), and nothing
     # else of solutions/: the runner calls the students' functions the way they say.
     binds += [

@@ -33,14 +33,15 @@ import ast
 import html
 import io
 import itertools
+import json
 import os
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import reconstruct, submission
+from . import editions, reconstruct, submission
 from .collect import load_manifest
-from .config import REPO_ROOT, Workdir, check_assignment, release_notebook
+from .config import REPO_ROOT, Workdir, check_assignment
 
 DEFAULT_THRESHOLD = 0.65
 # k: characters of normalised code in one fingerprint. copydetect's default is 25; these
@@ -157,11 +158,11 @@ def boilerplate_hashes(template):
         if cell.cell_type != "code":
             continue
         grade_id = _grade_id(cell)
-        given.append(template.release_sources.get(grade_id, cell.source) if grade_id else cell.source)
-    released = release_notebook(template.assignment)
-    if released.is_file():  # the released file as students got it (same text, belt and braces)
-        import json
-
+        given += list(template.given_sources(grade_id)) if grade_id else [cell.source]
+    for language in editions.editions(template.assignment):  # the released files as students got them
+        released = editions.release_path(template.assignment, language)
+        if not released.is_file():
+            continue
         for cell in json.loads(released.read_text(encoding="utf-8")).get("cells", []):
             if cell.get("cell_type") == "code":
                 source = cell.get("source", "")
@@ -210,7 +211,7 @@ def read_answers(workdir, assignment, template):
             continue
         rebuilt = reconstruct.reconstruct(template, cells)
         code = {gid: rebuilt.student_code[gid] for gid in code_answers if gid in rebuilt.student_code}
-        code = {gid: text for gid, text in code.items() if text != template.release_sources.get(gid)}
+        code = {gid: text for gid, text in code.items() if text not in template.given_sources(gid)}
         if code:
             answers[student] = Answer.of(student, code)
         else:

@@ -94,6 +94,14 @@ def read_untrusted(path, max_bytes):
 
 def read(path, max_bytes=MAX_NOTEBOOK_BYTES):
     """(cells, notes) of the notebook at ``path``; BadSubmission if it cannot be graded."""
+    cells, notes, _ = read_notebook(path, max_bytes)
+    return cells, notes
+
+
+def read_notebook(path, max_bytes=MAX_NOTEBOOK_BYTES):
+    """(cells, notes, metadata) of the notebook at ``path``; BadSubmission if it cannot be
+    graded. ``metadata`` is the notebook's metadata if it is a dict (else {}), as untrusted
+    as everything else in the file."""
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -119,4 +127,6 @@ def read(path, max_bytes=MAX_NOTEBOOK_BYTES):
         raise BadSubmission("the notebook is not valid JSON (nested too deeply)") from None
     if not isinstance(notebook, dict):
         raise BadSubmission("not a notebook: the file holds JSON, but not a notebook object")
-    return cells_of(notebook)
+    cells, notes = cells_of(notebook)
+    metadata = notebook.get("metadata")
+    return cells, notes, metadata if isinstance(metadata, dict) else {}

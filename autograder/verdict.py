@@ -11,6 +11,9 @@ with that test cell, against the reference library.
 A test cell earns its points when every one of its checks passes (as in nbgrader, a test
 cell is all or nothing). A check with no record did not run: it fails, and the message says
 why (the cell raised an error, the time limit was reached, the process died).
+
+The messages are said in the language of the student's notebook (the caller chooses it with
+:func:`autograder.messages.speaking`).
 """
 
 import ast
@@ -20,6 +23,7 @@ import numpy as np
 
 from . import records
 from .compare import ATOL, RTOL, mismatch, shape_mismatch
+from .messages import tr
 
 CHECKS = ("expect_shape", "expect_close", "expect_error", "hidden_tests")
 
@@ -37,7 +41,7 @@ class Check:
 
     @property
     def label(self):
-        return f"the hidden tests {self.name.removeprefix('hidden:')}" if self.kind == "hidden_tests" else self.name
+        return tr("the hidden tests {probe}", probe=self.name.removeprefix("hidden:")) if self.kind == "hidden_tests" else self.name
 
 
 def _literal(node, what):
@@ -109,7 +113,7 @@ def _judge_value(check, record):
     try:
         actual = records.decode(record.get("value"))
     except ValueError as error:
-        return f"{check.name}: the recorded value is unusable ({error})"
+        return tr("{name}: the recorded value is unusable ({problem})", name=check.name, problem=error)
     hint = check.options.get("hint", "")
     if check.kind == "expect_shape":
         return shape_mismatch(check.name, tuple(int(n) for n in actual), check.expected, hint)
@@ -120,12 +124,12 @@ def _judge_value(check, record):
 def _judge_error(check, record):
     raised = record.get("raised")
     if not isinstance(raised, list):
-        return f"{check.name}: the recorded value is unusable"
+        return tr("{name}: the recorded value is unusable", name=check.name)
     if check.expected in raised:
         return None
     if not raised:
-        return f"{check.name}: expected {check.expected}, but nothing was raised"
-    return f"{check.name}: expected {check.expected}, but {raised[0]} was raised"
+        return tr("{name}: expected {error}, but nothing was raised", name=check.name, error=check.expected)
+    return tr("{name}: expected {error}, but {raised} was raised", name=check.name, error=check.expected, raised=raised[0])
 
 
 def _judge_hidden(check, record, cases):
@@ -134,18 +138,19 @@ def _judge_hidden(check, record, cases):
     probe = load_spec(check.expected).probe(check.name.removeprefix("hidden:"))
     results = record.get("cases")
     if not isinstance(results, list) or len(results) != len(cases):
-        return f"hidden test {probe.name}: the recorded values are unusable"
+        return tr("hidden test {probe}: the recorded values are unusable", probe=probe.name)
     for case, result in zip(cases, results):
         error = records.error_text(result)
         if error:
-            return f"hidden test {probe.name}, {case.label}: your code raised {error}"
+            return tr("hidden test {probe}, {case}: your code raised {error}", probe=probe.name, case=case.label, error=error)
         try:
             values = {key: records.decode(value) for key, value in result.items()}
         except (ValueError, AttributeError) as problem:
-            return f"hidden test {probe.name}, {case.label}: the recorded values are unusable ({problem})"
+            return tr("hidden test {probe}, {case}: the recorded values are unusable ({problem})", probe=probe.name,
+                      case=case.label, problem=problem)
         problem = probe.judge(case, values)
         if problem:
-            return f"hidden test {probe.name}, {case.label}: {problem}"
+            return tr("hidden test {probe}, {case}: {problem}", probe=probe.name, case=case.label, problem=problem)
     return None
 
 
@@ -162,7 +167,7 @@ def judge(check, run_records, hidden_cases):
     if record is None:
         return NOT_RUN
     if record.get("duplicate"):
-        return f"{check.label}: recorded more than once (something other than the test wrote to the grader)"
+        return tr("{check}: recorded more than once (something other than the test wrote to the grader)", check=check.label)
     error = records.error_text(record)
     if error and check.kind != "hidden_tests":
         return f"{check.name}: {error}"
@@ -173,7 +178,7 @@ def judge(check, run_records, hidden_cases):
             return _judge_hidden(check, record, hidden_cases[check.name])
         return _judge_value(check, record)
     except (ValueError, TypeError, FloatingPointError) as problem:  # a malformed record
-        return f"{check.name}: the recorded value is unusable ({problem})"
+        return tr("{name}: the recorded value is unusable ({problem})", name=check.name, problem=problem)
 
 
 @dataclass
@@ -187,7 +192,7 @@ class CellVerdict:
 def judge_cell(grade_id, points, checks, run_records, hidden_cases, not_run_reason):
     """The score and messages of one test cell."""
     if not checks:
-        return CellVerdict(grade_id, points, 0.0, ["this test cell has no checks the grader can read"])
+        return CellVerdict(grade_id, points, 0.0, [tr("this test cell has no checks the grader can read")])
     messages, not_run = [], []
     with np.errstate(all="ignore"):
         for check in checks:
@@ -197,5 +202,5 @@ def judge_cell(grade_id, points, checks, run_records, hidden_cases, not_run_reas
             elif problem:
                 messages.append(problem)
     if not_run:
-        messages.append(f"not checked ({', '.join(not_run)}): {not_run_reason}")
+        messages.append(tr("not checked ({checks}): {reason}", checks=", ".join(not_run), reason=not_run_reason))
     return CellVerdict(grade_id, points, 0.0 if messages else points, messages)

@@ -4,6 +4,10 @@ The test copies the course (grader, library, source and released notebooks) to a
 folder, adds `solutions/relu/` (a notebook, its grading specification) and nothing else, then
 runs the instructor's commands there: release, collect an honest and an empty submission,
 grade, export. Every file outside the new folder and its release must be unchanged.
+
+The new assignment has no translation catalog (solutions/relu/ko.po), so it is offered in
+English only: no Korean notebook is released, and a notebook that claims to be Korean is
+graded in English, to the same score (see autograder/editions.py).
 """
 
 import copy
@@ -132,8 +136,10 @@ def test_a_new_assignment_is_one_folder(tmp_path):
     autograder("release", "relu")
     released = nbformat.read(course / "exercises" / "relu" / "relu.ipynb", as_version=4)
     assert sorted(p.name for p in (course / "exercises" / "relu").iterdir()) == ["relu.ipynb"]  # no grading.py
+    assert not (course / "exercises" / "ko" / "relu").exists()  # no ko.po: offered in English only
 
     honest = copy.deepcopy(released)
+    honest.metadata["scratchcnn"] = {"edition": "ko"}  # a claim the assignment cannot honour
     for cell in honest.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if grade_id == "relu_forward":
@@ -151,6 +157,7 @@ def test_a_new_assignment_is_one_folder(tmp_path):
     assert rows[1:] == ["empty,relu,0,5,graded,0,0,0", "honest,relu,5,5,graded,5,0,5"]
     result = json.loads((workdir / "results" / "relu" / "honest.json").read_text())
     assert result["cells"]["test_backward"]["messages"] == []
+    assert result["edition"] == "en"
 
     after = _digests(course, [os.path.join("solutions", "relu"), os.path.join("exercises", "relu")])
     assert after == before  # nothing outside the new folder (and its release) was edited

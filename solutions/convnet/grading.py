@@ -21,6 +21,7 @@ import functools
 
 import numpy as np
 
+from autograder.messages import tr
 from autograder.probes import Case, Forbidden, HiddenData, Probe, Spec
 
 KEYS = ("W1", "b1", "W2", "b2", "W3", "b3")
@@ -140,7 +141,7 @@ def make_digit_cases(rng, data):
     inputs = {"images": data["images"][order]}
     if "labels" in data:
         inputs["labels"] = data["labels"][order]
-    yield Case(f"{len(order):,} test digits you have never seen", inputs)
+    yield Case(tr("{count} test digits you have never seen", count=f"{len(order):,}"), inputs)
 
 
 def call_digits(functions, case):
@@ -159,13 +160,16 @@ def judge_digits(case, values):
     predicted = values.get("predicted")
     if predicted is None or predicted.shape != case.labels.shape:
         got = None if predicted is None else predicted.shape
-        return f"expected one predicted label per digit, shape {case.labels.shape}; got {got}"
+        return tr("expected one predicted label per digit, shape {expected}; got {got}", expected=case.labels.shape, got=got)
     accuracy = float(np.mean(predicted == case.labels))
     if accuracy >= TARGET:
         return None
-    return (
-        f"your network classifies {accuracy:.2%} of the {len(predicted):,} hidden test digits correctly; "
-        f"at least {TARGET:.0%} is needed: train longer or better (see the tips above the training cell)"
+    return tr(
+        "your network classifies {accuracy} of the {count} hidden test digits correctly; at least {target} is "
+        "needed: train longer or better (see the tips above the training cell)",
+        accuracy=f"{accuracy:.2%}",
+        count=f"{len(predicted):,}",
+        target=f"{TARGET:.0%}",
     )
 
 

@@ -13,6 +13,7 @@ Hidden tests:
 
 import numpy as np
 
+from autograder.messages import tr
 from autograder.probes import Case, Forbidden, Probe, Spec
 
 # (x shape (N, C, H, W), FH, FW, stride, pad): none is used by the visible tests.
@@ -65,16 +66,16 @@ def judge_size(case, values):
     expected, reason = _reference_size(case.H, case.FH, case.S, case.P)
     raised = values.get("raised_value_error")
     if raised is None or np.size(raised) != 1:
-        return "the result was not recorded"
+        return tr("the result was not recorded")
     if reason is not None:
         if raised:
             return None
-        return f"returned {values.get('size')!s}; expected a ValueError, since {reason}"
+        return tr("returned {size}; expected a ValueError, since {reason}", size=values.get("size"), reason=reason)
     if raised:
-        return f"raised ValueError; expected the output size {expected}"
+        return tr("raised ValueError; expected the output size {expected}", expected=expected)
     size = values.get("size")
     if size is None or np.size(size) != 1 or float(np.ravel(size)[0]) != expected:
-        return f"returned {np.ravel(size).tolist() if size is not None else None}; expected {expected}"
+        return tr("returned {size}; expected {expected}", size=np.ravel(size).tolist() if size is not None else None, expected=expected)
     return None
 
 
@@ -86,7 +87,7 @@ def make_cases(rng):
         OH = conv_output_size(H, FH, stride, pad, axis="H")
         OW = conv_output_size(W, FW, stride, pad, axis="W")
         yield Case(
-            f"x {x_shape}, {FH}x{FW} filter, stride {stride}, pad {pad}",
+            tr("x {x}, {fh}x{fw} filter, stride {stride}, pad {pad}", x=x_shape, fh=FH, fw=FW, stride=stride, pad=pad),
             dict(
                 x=rng.standard_normal(x_shape),
                 y=rng.standard_normal((N * OH * OW, C * FH * FW)),
@@ -126,16 +127,19 @@ def judge_adjoint(case, values, tol=1e-8):
     """sum(im2col(x) * y) against sum(x * col2im(y)), both from the student's recorded arrays."""
     col, img = values.get("col"), values.get("img")
     if col is None or img is None:
-        return "im2col(x) or col2im(y) was not recorded"
+        return tr("im2col(x) or col2im(y) was not recorded")
     if col.shape != case.y.shape or img.shape != case.x.shape:
-        return f"im2col(x) has shape {col.shape} and col2im(y) {img.shape}; expected {case.y.shape} and {case.x.shape}"
+        return tr("im2col(x) has shape {col} and col2im(y) {img}; expected {y} and {x}", col=col.shape, img=img.shape,
+                  y=case.y.shape, x=case.x.shape)
     left, right = float(np.sum(col * case.y)), float(np.sum(case.x * img))
     if abs(left - right) <= tol * max(1.0, abs(left) + abs(right)):
         return None
-    return (
-        f"your col2im is not the adjoint of your im2col: for random x and y, sum(im2col(x) * y) = {left:.6g} "
-        f"but sum(x * col2im(y)) = {right:.6g}; col2im must add every value of col onto the very pixel "
-        "im2col copied it from"
+    return tr(
+        "your col2im is not the adjoint of your im2col: for random x and y, sum(im2col(x) * y) = {left} "
+        "but sum(x * col2im(y)) = {right}; col2im must add every value of col onto the very pixel "
+        "im2col copied it from",
+        left=f"{left:.6g}",
+        right=f"{right:.6g}",
     )
 
 

@@ -13,6 +13,7 @@ maximum (one max case has only negative inputs, where zero padding would win), a
 pooling divides by the whole window, padded cells included.
 """
 
+from autograder.messages import tr
 from autograder.probes import Case, Forbidden, Probe, Spec, spec_module
 
 # The convolution's cases and reference answers are toyConv's, on other settings.
@@ -71,10 +72,11 @@ def make_pool_cases(rng):
         x = rng.standard_normal(x_shape)
         if negative:  # every window all negative: a zero of padding would win the maximum
             x = -abs(x) - 0.1
-        stride_text = "default stride" if stride is None else f"stride {stride}"
+        stride_text = tr("default stride") if stride is None else tr("stride {stride}", stride=stride)
         yield Case(
-            f"{mode} pooling, x {x_shape}, {pool_h}x{pool_w} window, {stride_text}, pad {pad}"
-            + (", all inputs negative" if negative else ""),
+            tr("{mode} pooling, x {x}, {h}x{w} window, {stride}, pad {pad}", mode=mode, x=x_shape, h=pool_h, w=pool_w,
+               stride=stride_text, pad=pad)
+            + (tr(", all inputs negative") if negative else ""),
             dict(
                 x=x,
                 earlier_x=rng.standard_normal((N + 1, C, height, width)),

@@ -5,6 +5,7 @@ several channels and filters, strides and paddings the visible tests do not use,
 with ``scratchcnn.layers.Convolution`` (its analytic gradients for the backward pass).
 """
 
+from autograder.messages import tr
 from autograder.probes import Case, Forbidden, Probe, Spec, returned
 
 # (x shape (N, C, H, W), W shape (FN, C, FH, FW), stride, pad)
@@ -24,7 +25,7 @@ def make_cases(rng, settings=SETTINGS):
         OH = conv_output_size(height, FH, stride, pad, axis="H")
         OW = conv_output_size(width, FW, stride, pad, axis="W")
         yield Case(
-            f"x {x_shape}, W {w_shape}, stride {stride}, pad {pad}",
+            tr("x {x}, W {w}, stride {stride}, pad {pad}", x=x_shape, w=w_shape, stride=stride, pad=pad),
             dict(
                 x=rng.standard_normal(x_shape),
                 W=rng.standard_normal(w_shape),

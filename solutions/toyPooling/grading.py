@@ -6,6 +6,7 @@ several channels, non-square windows and strides the visible tests do not use, c
 are random normal numbers, so no window holds two equal maxima: the right answer is unique.
 """
 
+from autograder.messages import tr
 from autograder.probes import Case, Forbidden, Probe, Spec, returned
 
 # (x shape (N, C, H, W), pool_h, pool_w, stride)
@@ -24,7 +25,7 @@ def make_cases(rng):
         OH = conv_output_size(height, pool_h, stride, axis="H")
         OW = conv_output_size(width, pool_w, stride, axis="W")
         yield Case(
-            f"x {x_shape}, {pool_h}x{pool_w} window, stride {stride}",
+            tr("x {x}, {h}x{w} window, stride {stride}", x=x_shape, h=pool_h, w=pool_w, stride=stride),
             dict(
                 x=rng.standard_normal(x_shape),
                 pool_h=pool_h,

@@ -123,9 +123,12 @@ MUTATIONS = {
 }
 
 
-def build(case, repo=REPO):
-    """(notebook as a dict, {file name: text}) for ``case``."""
-    released = json.loads((repo / "exercises" / case.assignment / f"{case.assignment}.ipynb").read_text())
+def build(case, repo=REPO, edition="en"):
+    """(notebook as a dict, {file name: text}) for ``case``, in the released notebook of
+    ``edition`` (the English one, or a translation: exercises/<edition>/<A>/<A>.ipynb)."""
+    from autograder.editions import release_path
+
+    released = json.loads(release_path(case.assignment, edition, repo).read_text(encoding="utf-8"))
     solutions = solution_answers(case.assignment)
     cells, files = copy.deepcopy(released["cells"]), {}
     position = {_grade_id(c): i for i, c in enumerate(cells)}
@@ -152,10 +155,10 @@ def build(case, repo=REPO):
     return dict(released, cells=cells), files
 
 
-def write_submission(case, folder, repo=REPO):
-    """Write the case as ``folder/<case name>/<assignment>.ipynb`` plus its files."""
-    notebook, files = build(case, repo)
-    student = Path(folder) / case.name
+def write_submission(case, folder, repo=REPO, edition="en", student=None):
+    """Write the case as ``folder/<student or case name>/<assignment>.ipynb`` plus its files."""
+    notebook, files = build(case, repo, edition)
+    student = Path(folder) / (student or case.name)
     student.mkdir(parents=True, exist_ok=True)
     (student / f"{case.assignment}.ipynb").write_text(json.dumps(notebook, indent=1))
     for name, text in files.items():
