@@ -61,11 +61,11 @@ postgresql:
 test: setup
 	$(BIN)/python -m pytest
 
-# English at _build/html/, then the Korean edition (한국어판) at _build/html/ko/: the same
-# executed notebooks (shared cache), prose from locales/ko (book/_ext/editions.py).
+# English at _build/html/ (as `jupyter-book build . -W -n --keep-going` makes it), then the
+# Korean edition (한국어판) at _build/html/ko/: the same executed notebooks (shared cache),
+# prose from locales/ko; both in one process (book/_ext/editions.py).
 book: setup-book
-	$(BIN)/jupyter-book build . -W -n --keep-going
-	$(BIN)/python book/_ext/editions.py build
+	$(BIN)/python book/_ext/editions.py book
 	@echo "The book: file://$(BOOK_INDEX)"
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then \
 	  $(BIN)/python -m webbrowser -t "file://$(BOOK_INDEX)" >/dev/null 2>&1 || true; fi

@@ -285,13 +285,19 @@ class _ExternalResourceFinder(HTMLParser):
             self.found.append((tag, "data-jupyter-widgets-cdn", cdn))
 
 
+def note_written_page(app, pagename, templatename, context, doctree):
+    """Remember each HTML page this build writes, for :func:`check_offline`."""
+    if not hasattr(app, "scratchcnn_written"):
+        app.scratchcnn_written = set()
+    app.scratchcnn_written.add(Path(app.builder.get_outfilename(pagename)))
+
+
 def check_offline(app, exception):
-    """Warn about every page resource that would be loaded from another host."""
+    """Warn about every resource of the pages this build wrote that would be loaded from
+    another host. (A page not written again is the one an earlier build checked.)"""
     if exception is not None or app.builder.format != "html":
         return
-    for page in sorted(Path(app.outdir).rglob("*.html")):
-        if page.relative_to(app.outdir).parts[0] in OTHER_EDITIONS:  # checked by its own build
-            continue
+    for page in sorted(getattr(app, "scratchcnn_written", ())):
         finder = _ExternalResourceFinder()
         finder.feed(page.read_text(encoding="utf-8"))
         for tag, attribute, value in finder.found:
@@ -385,8 +391,6 @@ def note_grader_dependencies(app, doctree):
 # ---------------------------------------------------------------------------------------------
 # The two editions
 
-# The editions other than English, each in a folder of the site named by its language.
-OTHER_EDITIONS = ("ko",)
 EDITION_NAMES = {"en": "English", "ko": "한국어"}
 EDITION_KEY = "scratchcnn-edition"  # book/figures.py marks each PNG with its edition
 UNTRANSLATED_KEY = "scratchcnn-untranslated"
@@ -948,5 +952,6 @@ def setup(app):
     app.connect("env-get-outdated", outdated_pages)
     app.connect("doctree-read", drop_widget_state)
     app.connect("html-page-context", drop_thebe_assets)
+    app.connect("html-page-context", note_written_page)
     app.connect("build-finished", check_offline)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

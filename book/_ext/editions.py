@@ -1,5 +1,6 @@
 """The book's two editions: English (``_build/html/``) and Korean (``_build/html/ko/``).
 
+    python book/_ext/editions.py book             # both editions, English then Korean (`make book`)
     python book/_ext/editions.py build            # the Korean edition (after the English one)
     python book/_ext/editions.py update           # refresh the catalogs locales/ko/**/*.po
     python book/_ext/editions.py check            # the translated pages are complete and current
@@ -89,14 +90,83 @@ def build_edition(language="ko", build=REPO / "_build"):
     ``build/html/<language>/`` (beside the English pages, with the same page names)."""
     build = Path(build).resolve()
     staging = build / language / "html"
-    result = _sphinx("html", staging, build / language / ".doctrees", build, language=language)
+    stamp = build / language / INPUTS_STAMP
+    inputs = _inputs_fingerprint(build)
+    if stamp.is_file() and stamp.read_text() == inputs and (staging / "index.html").is_file():
+        print(f"The {language} edition is up to date: none of its inputs changed since it was built")
+    else:
+        stamp.unlink(missing_ok=True)
+        result = _sphinx("html", staging, build / language / ".doctrees", build, language=language)
+        if result != 0:
+            return result
+        (staging / "index.html").write_text(REDIRECT, encoding="utf-8")
+        stamp.write_text(inputs)
+    target = build / "html" / language
+    _mirror(staging, target)
+    print(f"The {language} edition: file://{target / 'index.html'}")
+    return 0
+
+
+# Everything a translated page is made from: the sources and their catalogs, what the pages
+# and appendices read (library, grader, exercises), the executed outputs (the shared cache),
+# and the versions of the build's own tools.
+EDITION_INPUTS = ("_config.yml", "_toc.yml", "pyproject.toml", "book/**/*", "locales/**/*", "lib/scratchcnn/**/*",
+                  "autograder/**/*", "solutions/**/*", "exercises/**/*")  # fmt: skip
+BUILD_TOOLS = ("sphinx", "jupyter-book", "myst-nb", "myst-parser", "sphinx-book-theme", "docutils")
+INPUTS_STAMP = "inputs.sha256"
+
+
+def _inputs_fingerprint(build):
+    """A digest of the name, size and modification time of every input of an edition's build
+    (and of the execution cache's files): when it has not changed, neither would the pages."""
+    import hashlib
+    from importlib import metadata
+
+    digest = hashlib.sha256()
+    files = {path for pattern in EDITION_INPUTS for path in REPO.glob(pattern)}
+    files |= set((Path(build) / ".jupyter_cache").rglob("*"))
+    for path in sorted(path for path in files if path.is_file() and "__pycache__" not in path.parts):
+        stat = path.stat()
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for tool in BUILD_TOOLS:
+        digest.update(f"{tool} {metadata.version(tool)}\n".encode())
+    return digest.hexdigest()
+
+
+def _mirror(source, target):
+    """Make the folder ``target`` a copy of ``source``, copying only the files that differ
+    (size or modification time) and removing what ``source`` no longer has: a build that
+    rewrote three pages copies three pages."""
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {path.relative_to(source) for path in source.rglob("*") if path.is_file()}
+    for path in sorted(target.rglob("*"), reverse=True):  # files before their folders
+        relative = path.relative_to(target)
+        if path.is_file() and relative not in wanted:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    for relative in wanted:
+        origin, copy = source / relative, target / relative
+        stat = origin.stat()
+        if copy.is_file() and copy.stat().st_size == stat.st_size and copy.stat().st_mtime == stat.st_mtime:
+            continue
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(origin, copy)
+
+
+def build_book(build=REPO / "_build"):
+    """Both editions, in one process (`make book`): the English book into ``build/html`` as
+    ``jupyter-book build . -W -n --keep-going`` makes it, then every other edition. One
+    process, so that the libraries a build imports (a few seconds of a build that has nothing
+    to do) are imported once."""
+    build = Path(build).resolve()
+    result = _sphinx("html", build / "html", build / ".doctrees", build)
     if result != 0:
         return result
-    (staging / "index.html").write_text(REDIRECT, encoding="utf-8")
-    target = build / "html" / language
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(staging, target)
-    print(f"The {language} edition: file://{target / 'index.html'}")
+    for language in LANGUAGES:
+        result = build_edition(language, build)
+        if result != 0:
+            return result
     return 0
 
 
@@ -167,11 +237,13 @@ def update(language="ko", build=REPO / "_build"):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["build", "update", "check"])
+    parser.add_argument("command", choices=["book", "build", "update", "check"])
     parser.add_argument("--language", default="ko", choices=LANGUAGES)
     parser.add_argument("--build-dir", default=str(REPO / "_build"),
                         help="the English build's folder (its .jupyter_cache is shared); default _build")
     args = parser.parse_args(argv)
+    if args.command == "book":
+        return build_book(args.build_dir)
     if args.command == "build":
         return build_edition(args.language, args.build_dir)
     if args.command == "update":
