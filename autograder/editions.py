@@ -298,6 +298,22 @@ def translate_source(source, cell_type, translations, language):
     return source, missing[::-1]
 
 
+def code_shape(source):
+    """The syntax tree of the code ``source`` with every string blanked, as text (``source``
+    itself if it cannot be parsed): what a translation, which changes only comments and
+    strings, leaves as it is."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return source
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            node.values = [value for value in node.values if isinstance(value, ast.FormattedValue)]
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            node.value = ""
+    return ast.dump(tree)
+
+
 def translate(notebook, translations, language):
     """A copy of ``notebook`` (nbformat) in ``language``: every cell translated, nothing else
     changed but the edition in the metadata."""
@@ -505,6 +521,10 @@ def problems(assignment, language, root=REPO_ROOT):
         found.append(f'the setup cell does not call {LANGUAGE_CALL}("en"): the checks would speak English')
     unreadable = [_label(c, i) for i, c in enumerate(cleared.cells) if cell_pieces(c.source, c.cell_type) is None]
     found += [f"{where}: code that cannot be parsed is not translated" for where in unreadable]
+    translations = load_translations(assignment, language, root)
+    for index, cell in enumerate(cleared.cells):  # an f-string's translation is written between the English quotes
+        if cell.cell_type == "code" and code_shape(translate_source(cell.source, "code", translations, language)[0]) != code_shape(cell.source):
+            found.append(f"{_label(cell, index)}: the translation changes the code, not only its words (a quote in an f-string?)")
     return found
 
 

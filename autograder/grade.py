@@ -74,13 +74,17 @@ VERDICT_MODULES = (
 def fingerprint_files(assignment):
     """The files a score (or the verdicts' words) depends on besides the submission: the
     source notebook and its translation catalogs, every grading specification (one may build
-    on another), the grader's modules that decide verdicts, their messages' catalogs and the
-    reference library."""
+    on another) and every other assignment's catalogs (the grader speaks with all of them),
+    the grader's modules that decide verdicts, their messages' catalogs and the reference
+    library."""
     from .config import grading_file
     from .config import assignments as course_assignments
 
     paths = [source_notebook(assignment)] + [editions.catalog_path(assignment, lang) for lang in editions.editions(assignment)[1:]]
     paths += [grading_file(name) for name in course_assignments()]
+    # The grader speaks with every assignment's catalog (layers' cases use toyConv's templates).
+    paths += [editions.catalog_path(name, lang) for name in course_assignments() if name != assignment
+              for lang in editions.editions(name)[1:]]  # fmt: skip
     paths += [PACKAGE / f"{name}.py" for name in VERDICT_MODULES]
     paths += sorted(LOCALE.glob("*.po"))
     paths += sorted(sandbox.library_folder().glob("*.py"))
@@ -106,11 +110,16 @@ def _comparable(check):
 
 def same_as_english(english, english_tests, other, other_tests):
     """ValueError unless the edition ``other`` grades exactly as the English template does:
-    the same cells (kinds, grade_ids, points) and the same checks apart from names and hints."""
-    shape = lambda template: [(reconstruct.kind_of(c), reconstruct.grade_id_of(c), c.get("metadata", {}).get("nbgrader", {}).get("points"))
-                              for c in template.cells]  # fmt: skip
+    the same cells (types, kinds, grade_ids, points), the same code apart from its strings
+    (a translation changes only words) and the same checks apart from names and hints."""
+    shape = lambda template: [(c.cell_type, reconstruct.kind_of(c), reconstruct.grade_id_of(c),
+                               c.get("metadata", {}).get("nbgrader", {}).get("points")) for c in template.cells]  # fmt: skip
     if shape(english) != shape(other):
         raise ValueError(f"the {other.edition} edition of {english.assignment} does not have the English cells")
+    for index, (cell, other_cell) in enumerate(zip(english.cells, other.cells)):
+        if cell.cell_type == "code" and editions.code_shape(cell.source) != editions.code_shape(other_cell.source):
+            where = reconstruct.grade_id_of(cell) or f"cell {index + 1}"
+            raise ValueError(f"the {other.edition} edition of {english.assignment}, {where}, has other code than the English")
     for (grade_id, points, checks), (_, other_points, others) in zip(english_tests, other_tests, strict=True):
         if points != other_points or [_comparable(c) for c in checks] != [_comparable(c) for c in others]:
             raise ValueError(f"the {other.edition} edition of {english.assignment}, test cell {grade_id!r}, checks otherwise than the English")
@@ -242,8 +251,9 @@ def _verdict_output(cell_verdict):
         lines = [tr("[grader] {cell}: failed, {score} of {points} points", **fields)]
     else:
         lines = [tr("[grader] {cell}: passed, {score} of {points} points", **fields)]
-    # Messages quote what the student's code raised: cleaned like every other output.
-    lines += [f"  - {sanitize.text(message, 2_000)}" for message in cell_verdict.messages]
+    # Messages quote what the student's code raised: cleaned like every other output, and
+    # every line of a message indented under its "- ", so that none can pass for a verdict.
+    lines += ["  - " + sanitize.text(message, 2_000).replace("\n", "\n    ") for message in cell_verdict.messages]
     return {"output_type": "stream", "name": "stdout", "text": "\n".join(lines) + "\n"}
 
 

@@ -5,7 +5,8 @@ anything it sends may be forged. So the grader rebuilds every output here, in it
 process, from scratch: only the nbformat shapes it knows (streams, text and PNG displays,
 errors), only ``text/plain`` and ``image/png`` data (no HTML, SVG, JavaScript, Markdown,
 LaTeX or widgets: none can carry a script into formgrader or a feedback page), every string
-cut to the output limit, lone surrogates and control characters replaced, PNG images
+cut to the output limit, lone surrogates, control characters and bidirectional controls
+replaced (and Unicode's line separators made newlines), PNG images
 checked to be PNG images of bounded size, at most so many outputs per cell and, over the
 whole notebook, a bounded amount of text and of images (:class:`Budget`), so that a graded
 copy or a feedback page stays a few megabytes whatever was forged.
@@ -21,8 +22,9 @@ MAX_PNG_BYTES = 1_000_000
 MAX_PNG_SIDE = 4096
 MAX_TRACEBACK_LINES = 60
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# C0 and C1 control characters except tab and newline (escape sequences, bells, NUL ...).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters except tab and newline (escape sequences, bells, NUL ...), and
+# the bidirectional embeddings, overrides and isolates, which reorder what a browser shows.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python string, always a lone one
 
 
@@ -39,7 +41,8 @@ def text(value, limit):
     if not isinstance(value, str):
         return ""
     cut = without_surrogates(value[:limit])
-    cut = CONTROL.sub("\ufffd", cut.replace("\r\n", "\n").replace("\r", "\n"))
+    cut = cut.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    cut = CONTROL.sub("\ufffd", cut)
     if len(value) > limit:
         cut += f"\n[... {len(value) - limit} more characters cut by the grader]"
     return cut

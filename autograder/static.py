@@ -10,7 +10,9 @@ Two kinds of finding, both computed in the grader's process from the submitted t
   naming them (``__import__``, ``importlib``, ``exec``, ``getattr`` with a computed name,
   ``__subclasses__``, ...). They do not change the score; the notebook is flagged for an
   instructor to look at. At run time the modules that hold forbidden objects are not in the
-  sandbox at all (see :mod:`autograder.sandbox`), so no indirect use can work either.
+  sandbox at all (see :mod:`autograder.sandbox`), so no indirect use can work either. Code
+  holding Unicode's bidirectional controls is suspicious too ("Trojan Source"): an editor or
+  formgrader shows it in another order than Python reads it.
 """
 
 import ast
@@ -35,6 +37,8 @@ SUSPICIOUS_ATTRIBUTES = {
     "__spec__",
     "modules",
 }
+# Bidirectional embeddings, overrides and isolates: they reorder how code is displayed.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass
@@ -189,6 +193,8 @@ def _inspect(student_code, forbidden):
     # cell binds a name used in the next.
     visitor = _Visitor({rule.target: rule.attribute for rule in forbidden}, findings)
     for where, source in student_code.items():
+        if BIDI_CONTROLS.intersection(source):
+            findings.suspicious.append(f"bidirectional control characters, which show the code otherwise than it runs ({where})")
         try:
             tree = ast.parse(_python(source))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:

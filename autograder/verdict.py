@@ -98,7 +98,8 @@ def parse_checks(source):
 def template_checks(template):
     """[(grade_id, points, checks)] of a Template's test cells, as the grader reads them.
 
-    ValueError, naming the assignment, the cell and the line, for a check it cannot read.
+    ValueError, naming the assignment, the cell and the line, for a check it cannot read, and
+    for a check's name used twice in the notebook.
     """
     cells = []
     for grade_id, points, source in template.test_cells():
@@ -106,6 +107,13 @@ def template_checks(template):
             cells.append((grade_id, points, parse_checks(source)))
         except TemplateError as error:
             raise ValueError(f"{template.assignment}, test cell {grade_id!r}, {error}") from None
+    # A run's records are {check name: record}: two checks of one name, even in different
+    # cells, would be judged on one value (a translation can make two names one).
+    names = [check.name for _, _, checks in cells for check in checks]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(f"{template.assignment} ({getattr(template, 'edition', 'en')}): the check name {repeated[0]!r} is "
+                         "used more than once; every check's name must be unique in the notebook")
     return cells
 
 

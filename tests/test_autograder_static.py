@@ -67,3 +67,12 @@ def test_unreadable_code_is_reported_not_fatal():
     findings = inspect_code({"a": "def f(:\n", "b": "(" * 10_000 + ")" * 10_000}, RULES)
     assert findings.syntax_errors[0] == "a: SyntaxError"
     assert len(findings.syntax_errors) + len(findings.suspicious) == 2
+
+
+def test_bidirectional_controls_in_code_ask_for_a_human_look():
+    """'Trojan Source': a right-to-left override makes formgrader show the code in another
+    order than Python runs it; the notebook is flagged, its score left alone."""
+    tricky = 'access = "user\u202e \u2066# admin only\u2069 \u2066"\nprint(access)\n'
+    findings = inspect_code({"your answer": tricky}, ())
+    assert any("bidirectional" in reason and "your answer" in reason for reason in findings.suspicious)
+    assert not inspect_code({"your answer": 'access = "user"\n'}, ()).suspicious
