@@ -116,3 +116,17 @@ def assert_gradients_ok(errors, tol=GRAD_TOL):
     """Every relative error of a gradient check is below ``tol``; the message lists them all."""
     bad = {key: error for key, error in errors.items() if not error <= tol}
     assert not bad, f"gradient check failed: {bad} (all: {errors})"
+
+
+@pytest.fixture(scope="session")
+def fresh_release(tmp_path_factory):
+    """Every assignment released now, both editions, into a temporary folder (with a
+    temporary gradebook): what `python -m autograder release` would write."""
+    from autograder.config import Workdir, assignments
+    from autograder.release import generate
+
+    into = tmp_path_factory.mktemp("release")
+    workdir = Workdir(tmp_path_factory.mktemp("workdir"))
+    for assignment in assignments():
+        generate(assignment, workdir, into=into)
+    return into

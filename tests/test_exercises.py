@@ -12,25 +12,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.config import REPO_ROOT, Workdir, assignments, release_notebook, source_notebook
+from autograder.config import REPO_ROOT, assignments, release_notebook, source_notebook
 from mnist_support import OFFICIAL_DIR
 from autograder.probes import load_spec
 from autograder.reconstruct import Template
-from autograder.release import generate
 from autograder.verdict import parse_checks
 
 ASSIGNMENTS = assignments()
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
-
-
-@pytest.fixture(scope="module")
-def fresh_release(tmp_path_factory):
-    """All assignments released now into a temporary folder (with a temporary gradebook)."""
-    into = tmp_path_factory.mktemp("release")
-    workdir = Workdir(tmp_path_factory.mktemp("workdir"))
-    for assignment in ASSIGNMENTS:
-        generate(assignment, workdir, into=into)
-    return into
 
 
 # The official MNIST test digits that convnet's hidden test uses (it falls back on the

@@ -39,7 +39,6 @@ from autograder.messages import speaking, tr, use_language
 from autograder.notebook import CheckFailed
 from autograder.probes import load_spec
 from autograder.reconstruct import Template, reconstruct
-from autograder.release import generate
 from autograder.sandbox import bwrap_path
 from autograder.verdict import template_checks
 from grading_cases import cases, solution_answers, write_submission
@@ -175,15 +174,6 @@ def test_the_message_reader_reads_what_babel_reads():
 
 # --------------------------------------------------------------------------------------------
 # The Korean notebooks
-
-
-@pytest.fixture(scope="module")
-def fresh_release(tmp_path_factory):
-    into = tmp_path_factory.mktemp("release")
-    workdir = Workdir(tmp_path_factory.mktemp("workdir"))
-    for assignment in ASSIGNMENTS:
-        generate(assignment, workdir, into=into)
-    return into
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
