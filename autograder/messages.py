@@ -92,13 +92,17 @@ def read_catalog(path):
     messages, entry, field, fuzzy = {}, {}, None, False
 
     def finish():
+        # Only singular messages: a plural entry's msgstr[0], msgstr[1] ... are not used.
         if entry.get("msgid") and entry.get("msgstr") and not fuzzy:
             messages[entry["msgid"]] = entry["msgstr"]
+
+    def in_msgstr():
+        return field is not None and field.startswith("msgstr")
 
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
-            if field == "msgstr":  # a blank or comment line after a msgstr ends the entry
+            if in_msgstr():  # a blank or comment line after a msgstr ends the entry
                 finish()
                 entry, field, fuzzy = {}, None, False
             if line.startswith("#,") and "fuzzy" in line:
@@ -109,12 +113,12 @@ def read_catalog(path):
                 entry[field] += _unquote(line)
             continue
         keyword, _, rest = line.partition(" ")
-        if keyword == "msgid" and field == "msgstr":
+        if keyword == "msgid" and in_msgstr():
             finish()
             entry, fuzzy = {}, False
         field = keyword
         entry[field] = _unquote(rest)
-    if field == "msgstr":
+    if in_msgstr():
         finish()
     return messages
 

@@ -535,3 +535,21 @@ def test_publish_copies_and_checks_the_korean_notebooks(tmp_path):
     line = next(l.strip() for l in solution_answers("toyConv")["conv_backward"].splitlines() if "col2im(" in l)
     planted.write_text(planted.read_text().replace("# YOUR CODE HERE", line, 1))
     assert any(str(Path("exercises", KO, "toyConv", "toyConv.ipynb")) in found for found in leaks(site))
+
+
+def test_the_message_reader_reads_what_babel_reads_around_plural_entries(tmp_path):
+    """A plural entry (fuzzy or not) is skipped without taking the next message with it."""
+    from babel.messages.pofile import read_po
+
+    path = tmp_path / "plural.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#, fuzzy\nmsgid "one file"\nmsgid_plural "{n} files"\nmsgstr[0] "파일 {n}개"\n'
+        'msgid "after a fuzzy plural"\nmsgstr "퍼지 복수형 다음"\n\n'
+        'msgid "a file"\nmsgid_plural "files"\nmsgstr[0] "파일"\n\n'
+        'msgid "after a plural"\nmsgstr "복수형 다음"\n',
+        encoding="utf-8",
+    )
+    with open(path, "rb") as handle:
+        expected = {m.id: m.string for m in read_po(handle) if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+    assert messages.read_catalog(path) == expected == {"after a fuzzy plural": "퍼지 복수형 다음", "after a plural": "복수형 다음"}
