@@ -51,19 +51,7 @@ class Convolution:
 %time Convolution(np.random.rand(30, 1, 5, 5), np.zeros(30)).forward(np.random.rand(100, 1, 28, 28)).shape
 # %% pooling
 class Pooling:
-    def __init__(self, pool_h, pool_w, stride=None, pad=0, mode="max"):
-        if mode not in ("max", "avg"):
-            raise ValueError(f"mode must be 'max' or 'avg', got {mode!r}")
-        if stride is None:  # windows side by side; only unambiguous for a square window
-            if pool_h != pool_w:
-                raise ValueError(f"pass the stride for a {pool_h}x{pool_w} window")
-            stride = pool_h
-        self.pool_h = pool_h
-        self.pool_w = pool_w
-        self.stride = stride
-        self.pad = pad
-        self.mode = mode
-
+<<shared:pooling_init.py>>
     def forward(self, x):
         N, C, H, W = x.shape
         ph, pw, s, p = self.pool_h, self.pool_w, self.stride, self.pad
