@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from autograder import cli, report
-from book_support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatcher, serve
+from book_support.browser import CHROMIUM, PageWatcher, launched_chromium, serve
 from test_autograder_term import COURSE_TOML, make_workdir
 
 EVIL = '<img src=x onerror="document.title=\'pwned\'">'
@@ -82,42 +82,36 @@ def test_the_page_is_self_contained_and_escaped(page_file):
 
 
 def test_the_report_renders_in_chromium(page_file):
-    from playwright.sync_api import sync_playwright
-
     assert Path(CHROMIUM).is_file(), f"Debian's Chromium is needed at {CHROMIUM} (apt-get install chromium)"
-    with serve(page_file.parent) as base_url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            watcher = PageWatcher(context, base_url)
-            page = context.new_page()
-            watcher.watch(page)
-            page.goto(base_url + page_file.name)
-            assert page.title() == "Class report: toyConv"  # the injected onerror never ran
-            images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete && i.naturalWidth > 100])")
-            assert len(images) == 5 and all(ok for _, ok in images), images
-            assert [alt for alt, _ in images] == [
-                "histogram of the final scores",
-                "bar chart of on-time, late and missing submissions",
-                "Visible tests: share of students who passed",
-                "Hidden tests: share of students who passed",
-                "histogram of the grading time per notebook",
-            ]
-            status = page.locator("table.status tbody tr td").all_inner_texts()
-            assert status == ["3", "2", "1"]  # on time (ben in the grace period, ext extended), late, missing
-            visible, hidden = page.locator("table.tests").all()
-            assert visible.locator("tbody tr").count() == 2 and hidden.locator("tbody tr").count() == 2
-            assert "test_conv_backward_hidden" in hidden.inner_text() and "20%" in hidden.inner_text()
-            messages = page.locator("table.messages").all_inner_texts()
-            assert any(EVIL in m for m in messages)  # shown as text
-            students = {row.locator("td").first.inner_text(): row.locator("td").all_inner_texts()
-                        for row in page.locator("table.students tbody tr").all()}  # fmt: skip
-            assert sorted(students) == ["ada", "ben", "cy", "dee", "eve", "ext"]
-            assert students["cy"][4:7] == ["5", "1", "4"] and students["eve"][-1] == "missing"
-            assert page.locator("text=median").count() >= 1
-            assert watcher.take() == []  # no request left 127.0.0.1, no console error
-        finally:
-            browser.close()
+    with serve(page_file.parent) as base_url, launched_chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        watcher = PageWatcher(context, base_url)
+        page = context.new_page()
+        watcher.watch(page)
+        page.goto(base_url + page_file.name)
+        assert page.title() == "Class report: toyConv"  # the injected onerror never ran
+        images = page.evaluate("() => Array.from(document.images).map(i => [i.alt, i.complete && i.naturalWidth > 100])")
+        assert len(images) == 5 and all(ok for _, ok in images), images
+        assert [alt for alt, _ in images] == [
+            "histogram of the final scores",
+            "bar chart of on-time, late and missing submissions",
+            "Visible tests: share of students who passed",
+            "Hidden tests: share of students who passed",
+            "histogram of the grading time per notebook",
+        ]
+        status = page.locator("table.status tbody tr td").all_inner_texts()
+        assert status == ["3", "2", "1"]  # on time (ben in the grace period, ext extended), late, missing
+        visible, hidden = page.locator("table.tests").all()
+        assert visible.locator("tbody tr").count() == 2 and hidden.locator("tbody tr").count() == 2
+        assert "test_conv_backward_hidden" in hidden.inner_text() and "20%" in hidden.inner_text()
+        messages = page.locator("table.messages").all_inner_texts()
+        assert any(EVIL in m for m in messages)  # shown as text
+        students = {row.locator("td").first.inner_text(): row.locator("td").all_inner_texts()
+                    for row in page.locator("table.students tbody tr").all()}  # fmt: skip
+        assert sorted(students) == ["ada", "ben", "cy", "dee", "eve", "ext"]
+        assert students["cy"][4:7] == ["5", "1", "4"] and students["eve"][-1] == "missing"
+        assert page.locator("text=median").count() >= 1
+        assert watcher.take() == []  # no request left 127.0.0.1, no console error
 
 
 def test_report_without_submissions_is_a_clear_error(tmp_path, capsys):

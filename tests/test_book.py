@@ -24,7 +24,7 @@ import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
-from book_support.browser import CHROMIUM, CHROMIUM_ARGS, PageWatcher, check_page, cut_text, explorer_gaps, serve
+from book_support.browser import CHROMIUM, PageWatcher, check_page, cut_text, explorer_gaps, launched_chromium, serve
 from book_support.expected_numbers import EXPECTED_NUMBERS
 from scratchcnn.layers import Convolution, Pooling
 from scratchcnn.util import conv_output_size, im2col
@@ -81,13 +81,9 @@ def test_site_loads_nothing_from_other_hosts(book_build):
 
 @pytest.fixture(scope="module")  # one Playwright at a time: other modules start their own
 def browser():
-    from playwright.sync_api import sync_playwright
-
     assert Path(CHROMIUM).is_file(), f"Debian's Chromium is needed at {CHROMIUM} (apt-get install chromium)"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_every_page_works_offline_in_the_browser(book_build, browser):

@@ -408,14 +408,10 @@ def test_english_chrome_check_is_not_vacuous():
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from book_support.browser import launched_chromium
 
-    from book_support.browser import CHROMIUM, CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 def test_every_korean_page_works_offline_in_the_browser(book_build, browser):

@@ -36,12 +36,8 @@ import re
 import runpy
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -49,7 +45,8 @@ import nbformat
 import pytest
 
 from autograder.config import REPO_ROOT, cases_folder
-from book_support.browser import CHROMIUM, CHROMIUM_ARGS, HostileWatcher, PWNED
+from book_support.browser import CHROMIUM, PWNED, HostileWatcher, launched_chromium
+from book_support.jupyter import jupyter_lab
 from grading_cases import build, cases
 
 ASSIGNMENT = "toyConv"
@@ -157,27 +154,9 @@ def _feedback_page(graded, student):
 
 @pytest.fixture(scope="module")
 def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
+    pytest.importorskip("playwright.sync_api")
+    with launched_chromium(timeout=60_000) as browser:
         yield browser
-        browser.close()
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _get(url, timeout=5):
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-    except (urllib.error.URLError, OSError):
-        return None, b""
 
 
 def _pwned_files():
@@ -188,7 +167,6 @@ def _pwned_files():
 def server(graded):
     """JupyterLab with formgrader on 127.0.0.1 over the graded working folder; torn down after."""
     tmp = graded["tmp"]
-    port, token = _free_port(), secrets.token_hex(24)
     before = _pwned_files()
     environment = dict(
         os.environ,
@@ -196,42 +174,12 @@ def server(graded):
         JUPYTER_RUNTIME_DIR=str(tmp / "jupyter-runtime"),
         JUPYTERLAB_WORKSPACES_DIR=str(tmp / "jupyter-workspaces"),
     )
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO_ROOT}",
-        "--ServerApp.open_browser=False", "--LabApp.news_url=", "--ServerApp.allow_remote_access=False",
-    ]  # fmt: skip
-    if os.geteuid() == 0:  # Jupyter refuses root without it (containers, CI)
-        command.append("--allow-root")
-    log = open(tmp / "jupyter.log", "wb")
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    options = ("--ServerApp.open_browser=False", "--ServerApp.allow_remote_access=False")
     try:
-        deadline = time.monotonic() + SERVER_START
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                break
-            status, _ = _get(f"{base}/api/status?token={token}")
-            if status == 200:
-                break
-            time.sleep(0.5)
-        status, _ = _get(f"{base}/api/status?token={token}")
-        if status != 200:
-            log.flush()
-            pytest.fail(f"Jupyter did not start in {SERVER_START} s; its log:\n{(tmp / 'jupyter.log').read_text(errors='replace')[-3000:]}")
-        yield {"base": base, "token": token, "pwned_before": before, "log": tmp / "jupyter.log"}
+        with jupyter_lab([sys.executable, "-m", "jupyterlab"], REPO_ROOT, cwd=REPO_ROOT, environment=environment,
+                         log_path=tmp / "jupyter.log", start_seconds=SERVER_START, options=options) as (base, token):  # fmt: skip
+            yield {"base": base, "token": token, "pwned_before": before, "log": tmp / "jupyter.log"}
     finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait(timeout=15)
-        log.close()
         # Whatever a payload wrote through the contents API is evidence (see
         # test_no_file_was_written_through_the_contents_api), not something to leave in the repository.
         for name in _pwned_files() - before:

@@ -10,15 +10,9 @@ Validate on a correct and on a wrong solution, and looks for the instructor's pa
 
 import os
 import re
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -26,7 +20,8 @@ import pytest
 
 from autograder.compare import MISTAKES
 from autograder.config import REPO_ROOT, release_notebook
-from book_support.browser import CHROMIUM, CHROMIUM_ARGS
+from book_support.browser import CHROMIUM, launched_chromium
+from book_support.jupyter import http_status, jupyter_lab
 from grading_cases import solution_answers
 
 pytestmark = pytest.mark.skipif(
@@ -70,27 +65,10 @@ def student_folder(tmp_path_factory):
     return folder
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _status(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
-    except (urllib.error.URLError, OSError):
-        return None
-
-
 @pytest.fixture(scope="module")
 def lab(student_env, student_folder, tmp_path_factory):
     """The student environment's JupyterLab serving the student's folder; torn down after."""
     tmp = tmp_path_factory.mktemp("lab")
-    port, token = _free_port(), secrets.token_hex(24)
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("PYTHON", "JUPYTER", "VIRTUAL_ENV"))
     }
@@ -103,53 +81,17 @@ def lab(student_env, student_folder, tmp_path_factory):
         JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
         JUPYTER_PLATFORM_DIRS="1",
     )
-    command = [
-        str(BIN / "jupyter-lab"), "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={student_folder}",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    if os.geteuid() == 0:  # Jupyter refuses root without it (containers, CI)
-        command.append("--allow-root")
     log_path = tmp / "jupyter.log"
-    log = open(log_path, "wb")
-    process = subprocess.Popen(
-        command, cwd=student_folder, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START
-        while time.monotonic() < deadline and process.poll() is None:
-            if _status(f"{base}/api/status?token={token}") == 200:
-                break
-            time.sleep(0.5)
-        if _status(f"{base}/api/status?token={token}") != 200:
-            log.flush()
-            pytest.fail(f"JupyterLab did not start in {SERVER_START} s:\n{log_path.read_text(errors='replace')[-3000:]}")
+    with jupyter_lab([str(BIN / "jupyter-lab")], student_folder, cwd=student_folder, environment=environment,
+                     log_path=log_path, start_seconds=SERVER_START,
+                     options=("--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",)) as (base, token):  # fmt: skip
         yield {"base": base, "token": token, "log": log_path}
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=15)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            try:
-                os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            process.wait(timeout=15)
-        log.close()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=60_000)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium(timeout=60_000) as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -206,4 +148,4 @@ def test_no_instructor_tool_is_there(page, lab):
     sidebar = " ".join(page.locator(".jp-SideBar").all_inner_texts())
     assert not re.search(r"Create Assignment|Formgrader|Assignments|Courses", sidebar), sidebar
     for path in ("formgrader", "formgraders", "assignments", "courses"):
-        assert _status(f"{lab['base']}/{path}?token={lab['token']}") == 404, f"/{path} is served"
+        assert http_status(f"{lab['base']}/{path}?token={lab['token']}") == 404, f"/{path} is served"

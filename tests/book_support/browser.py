@@ -22,6 +22,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+@contextmanager
+def launched_chromium(**options):
+    """Debian's Chromium, headless, through Playwright (``options``: e.g. a launch
+    ``timeout``); closed afterwards. One Playwright at a time: use it in module-scoped fixtures."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, **options)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 (the base class's signature)
         pass
