@@ -32,7 +32,7 @@ import torch.nn.functional as F
 
 from autograder import records
 from autograder.probes import load_spec
-from grading_cases import case_path, load_case
+from grading_cases import case_path, expand, load_case, solution_answers
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -228,9 +228,10 @@ def fixture_student(assignment):
     setup = next(c for c in cells if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "setup")
     namespace = {"__name__": f"fixture_{assignment}"}
     exec(compile("".join(setup["source"]), "setup", "exec"), namespace)
+    solutions = solution_answers(assignment)
     for title, text in case.sections:
         if not title.startswith("file "):
-            exec(compile(text, f"{name}:{title}", "exec"), namespace)
+            exec(compile(expand(case, title, text, solutions), f"{name}:{title}", "exec"), namespace)
     return {key: namespace[key] for key in wanted}
 
 

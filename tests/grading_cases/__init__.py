@@ -123,6 +123,14 @@ MUTATIONS = {
 }
 
 
+def expand(case, title, text, solutions, repo=REPO):
+    """A section's text with its markers filled in: <<solution>>, <<solution:ID>> (from
+    ``solutions``, :func:`solution_answers`), <<shared:NAME>> and {REPO}."""
+    text = re.sub(r"<<solution:(\w+)>>", lambda m: solutions[m.group(1)], text)
+    text = re.sub(r"<<shared:([\w.]+)>>", lambda m: (cases_folder(case.assignment) / "shared" / m.group(1)).read_text(), text)
+    return text.replace("<<solution>>", solutions.get(title, "")).replace("{REPO}", str(repo))
+
+
 def build(case, repo=REPO, edition="en"):
     """(notebook as a dict, {file name: text}) for ``case``, in the released notebook of
     ``edition`` (the English one, or a translation: exercises/<edition>/<A>/<A>.ipynb)."""
@@ -134,9 +142,7 @@ def build(case, repo=REPO, edition="en"):
     position = {_grade_id(c): i for i, c in enumerate(cells)}
     last = None
     for title, text in case.sections:
-        text = re.sub(r"<<solution:(\w+)>>", lambda m: solutions[m.group(1)], text)
-        text = re.sub(r"<<shared:([\w.]+)>>", lambda m: (cases_folder(case.assignment) / "shared" / m.group(1)).read_text(), text)
-        text = text.replace("<<solution>>", solutions.get(title, "")).replace("{REPO}", str(repo))
+        text = expand(case, title, text, solutions, repo)
         if title.startswith("file "):
             files[title[5:].strip()] = text
         elif title.startswith("new"):
