@@ -50,6 +50,17 @@ def test_book_builds_without_warnings(book_build):
     assert returncode == 0, f"jupyter-book exited with {returncode}; see _build/book-build.log"
 
 
+def test_sphinx_executes_only_the_pages_that_ask_for_it(book_build):
+    """book/_ext/execute.py runs the chapters missing from the execution cache before Sphinx
+    reads them, under the key MyST-NB looks up: Sphinx itself then executes only the pages
+    whose front matter forces it (from an empty _build/, as in a fresh clone, every chapter
+    goes through execute.py)."""
+    _, log = book_build
+    executed = set(re.findall(r"book/(\w+)\.md: Executing notebook", log))
+    forced = {path.stem for path in (REPO / "book").glob("*.md") if "execution_mode: force" in path.read_text(encoding="utf-8")}
+    assert forced and executed <= forced, f"Sphinx executed {sorted(executed - forced)} itself"
+
+
 def pages():
     """Every HTML page of the built site (not the copies of sources and static files)."""
     return sorted(

@@ -105,6 +105,21 @@ def test_forward_and_backward_are_the_books(rng, N, C, H, W, FN, FH, FW, pad):
     np.testing.assert_allclose(dW, book_backward(x, weights, dout, pad)[1], rtol=1e-10, atol=1e-12)
 
 
+@pytest.mark.parametrize("images_per_part, lengths", [(1, {1}), (3, {2, 3})])
+def test_a_batch_in_parts_of_unequal_length_gives_the_books_numbers(rng, monkeypatch, images_per_part, lengths):
+    """11 images in parts of one image, or of 2 and 3 images: each part's products land in
+    their own images' places, forward and backward."""
+    x, weights, b, dout = random_case(rng, 11, 2, 6, 5, 3, 3, 2, 1)
+    image_bytes = fastconv._col_bytes(2, 3, 2, 6, 7, np.float64)  # (C*FH*FW + 1) * OH * Wp numbers
+    monkeypatch.setattr(fastconv, "PART_BYTES", images_per_part * image_bytes)
+    assert {p.stop - p.start for p in fastconv.batch_parts(11, image_bytes)} == lengths
+    out = fastconv.conv_forward(x, weights, b, 1)
+    assert out.shape == (11, 3, 6, 6)
+    np.testing.assert_allclose(out, book_forward(x, weights, b, 1), rtol=1e-10, atol=1e-12)
+    for got, expected in zip(fastconv.conv_backward(x, weights, dout, 1), book_backward(x, weights, dout, 1)):
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
 def test_dtypes_are_kept(rng, dtype):
     """float32 stays float32 (no float64 creeping in), float64 stays float64, and integer

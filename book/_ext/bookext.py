@@ -345,6 +345,24 @@ def dependency_fingerprint(root, patterns=PAGE_DEPENDENCIES):
     return digest.hexdigest()
 
 
+def empty_outdated_cache(cache, root):
+    """Empty the execution cache folder ``cache`` when the code the pages import (under
+    ``root``) has changed since it was filled; return True if it was emptied. Called by the
+    build (:func:`refresh_execution_cache`) and before execute.py fills the cache."""
+    fingerprint = dependency_fingerprint(root)
+    cache = Path(cache)
+    stamp = cache / FINGERPRINT_FILE
+    if stamp.is_file() and stamp.read_text().strip() == fingerprint:
+        return False
+    emptied = cache.exists()
+    if emptied:
+        logger.info(f"[bookext] the library or the book's modules changed: emptying {cache}")
+        shutil.rmtree(cache)
+    cache.mkdir(parents=True)
+    stamp.write_text(fingerprint + "\n")
+    return emptied
+
+
 def refresh_execution_cache(app):
     """Empty the execution cache when the code the pages import has changed since it was filled,
     and read every page again when this build's pages were read before that change.
@@ -356,17 +374,8 @@ def refresh_execution_cache(app):
     app.env.bookext_dependencies_changed = getattr(app.env, "bookext_fingerprint", None) != fingerprint
     app.env.bookext_fingerprint = fingerprint
     config = getattr(app.env, "mystnb_config", None)
-    if config is None or config.execution_mode != "cache":
-        return
-    cache = Path(config.execution_cache_path)
-    stamp = cache / FINGERPRINT_FILE
-    if stamp.is_file() and stamp.read_text().strip() == fingerprint:
-        return
-    if cache.exists():
-        logger.info(f"[bookext] the library or the book's modules changed: emptying {cache}")
-        shutil.rmtree(cache)
-    cache.mkdir(parents=True)
-    stamp.write_text(fingerprint + "\n")
+    if config is not None and config.execution_mode == "cache":
+        empty_outdated_cache(config.execution_cache_path, app.confdir)
 
 
 def outdated_pages(app, env, added, changed, removed):

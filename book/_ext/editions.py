@@ -156,10 +156,14 @@ def _mirror(source, target):
 
 def build_book(build=REPO / "_build"):
     """Both editions, in one process (`make book`): the English book into ``build/html`` as
-    ``jupyter-book build . -W -n --keep-going`` makes it, then every other edition. One
+    ``jupyter-book build . -W -n --keep-going`` makes it (its pages missing from the execution
+    cache executed first, several at once: see execute.py), then every other edition. One
     process, so that the libraries a build imports (a few seconds of a build that has nothing
     to do) are imported once."""
+    from execute import execute_missing
+
     build = Path(build).resolve()
+    execute_missing(build)  # the pages not in the cache, one kernel per core (execute.py)
     result = _sphinx("html", build / "html", build / ".doctrees", build)
     if result != 0:
         return result

@@ -522,16 +522,18 @@ class Pooling:
         """dout: (N, C, OH, OW) -> dx: (N, C, H, W)."""
         _check_dout(dout, self.out_shape, "Pooling")
         dout = np.asarray(dout)
+        # window_grad(i, j) gives the gradient of cell (i, j) of every window; with ``out``
+        # (windows that do not overlap) it writes it there, straight into dx.
         if self.mode == "max":
             # Only the maximum of each window reached the output: all its gradient goes there.
-            def window_grad(i, j):
-                return dout * (self.arg_max == i * self.pool_w + j)
+            def window_grad(i, j, out=None):
+                return np.multiply(dout, self.arg_max == i * self.pool_w + j, out=out)
         else:
             # Every cell of a window contributed 1/(pool_h*pool_w) of the average.
             share = dout / (self.pool_h * self.pool_w)
 
-            def window_grad(i, j):
-                return share
+            def window_grad(i, j, out=None):
+                return share if out is None else np.copyto(out, share)
         dtype = np.result_type(self.input_dtype, dout.dtype)
         window = (self.input_shape, self.pool_h, self.pool_w, self.stride, self.pad)
         if self.stride >= max(self.pool_h, self.pool_w):

@@ -195,13 +195,15 @@ def fold_disjoint_windows(window_grad, input_shape, filter_h, filter_w, stride, 
     """:func:`fold_windows` for windows that do not overlap (stride >= FH and stride >= FW).
 
     Every input cell then lies in at most one window, so each cell's value is *written*
-    (``=``) instead of added (``+=``): no pass that reads the image back, and no zero-filling
-    when the windows tile the image exactly (stride = FH = FW, no padding, as in the usual
-    2x2/2 max pooling). Same result as :func:`fold_windows`, about twice as fast; the tests
-    check the two against each other.
+    instead of added: no pass that reads the image back, and no zero-filling when the
+    windows tile the image exactly (stride = FH = FW, no padding, as in the usual 2x2/2 max
+    pooling). Same result as :func:`fold_windows`, about twice as fast; the tests check the
+    two against each other.
 
-    ``window_grad(i, j)`` -> (N, C, OH, OW) array, as for :func:`fold_windows`. The result,
-    dx: (N, C, H, W) in ``dtype``, is stored row by row (C order).
+    ``window_grad(i, j, out)`` writes the values of cell (i, j) of every window into ``out``,
+    an (N, C, OH, OW) view of the result's cells (so that no array is made only to be copied
+    there), e.g. ``np.multiply(dout, mask_ij, out=out)``. The result, dx: (N, C, H, W) in
+    ``dtype``, is stored row by row (C order).
     """
     if stride < filter_h or stride < filter_w:
         raise ValueError(f"windows of {filter_h}x{filter_w} at stride {stride} overlap; use fold_windows")
@@ -215,7 +217,7 @@ def fold_disjoint_windows(window_grad, input_shape, filter_h, filter_w, stride, 
     img = np.empty(shape, dtype=dtype) if tiled else np.zeros(shape, dtype=dtype)
     for i in range(filter_h):
         for j in range(filter_w):
-            img[:, :, i : i + stride * OH : stride, j : j + stride * OW : stride] = window_grad(i, j)
+            window_grad(i, j, out=img[:, :, i : i + stride * OH : stride, j : j + stride * OW : stride])
     return img[:, :, pad : pad + H, pad : pad + W]
 
 

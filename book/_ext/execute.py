@@ -1,0 +1,136 @@
+"""Execute the pages the execution cache lacks, one kernel per core, before Sphinx reads them.
+
+With ``execute_notebooks: cache`` MyST-NB runs a page whose code is not in the cache
+(``_build/.jupyter_cache``) when Sphinx reads that page: one page after the other, each
+waiting for its own kernel. From an empty ``_build/`` that is most of a build, about 100 s
+of kernel time for the eleven chapters, on a machine whose other cores sit idle.
+
+This step does the same work first, with one kernel per core. Each page is read as MyST-NB
+reads it, executed as MyST-NB executes it (the same function, working folder, timeout and
+``allow_errors`` of ``_config.yml``) and stored in the same cache under the same key (the
+hash of its code cells): Sphinx then finds every page there and executes nothing. A page
+that fails here is not stored, so Sphinx runs it again and reports its error as it always
+does. Pages that set their own ``execution_mode`` (the appendices that show the grader at
+work, ``force``) are left to Sphinx.
+
+Each kernel gets one thread for its matrix products: two kernels on two cores would
+otherwise each start a thread per core and spin against each other.
+"""
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+# Set in each kernel's environment (the worker's, which the kernel inherits).
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def toc_pages(root=REPO):
+    """The source file of every page of ``_toc.yml``, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+    for part in toc.get("parts", []):
+        files += [chapter["file"] for chapter in part.get("chapters", [])]
+    return [root / f"{name}.md" for name in files]
+
+
+def read_page(path):
+    """The notebook MyST-NB makes of a MyST Markdown page, or None if the page is not one."""
+    from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+    from myst_parser.config.main import MdParserConfig
+
+    text = path.read_text(encoding="utf-8")
+    if not is_myst_markdown_notebook(text):
+        return None
+    return read_myst_markdown_notebook(text, config=MdParserConfig(), add_source_map=True, path=str(path))
+
+
+def execution_options(root=REPO):
+    """(timeout, allow_errors, run_in_temp) from the ``execute`` section of ``_config.yml``."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")).get("execute", {})
+    return config.get("timeout", 30), config.get("allow_errors", False), config.get("run_in_temp", False)
+
+
+def execute_page(path, timeout, allow_errors, run_in_temp):
+    """In a worker process: run the page as MyST-NB would. Returns (notebook, seconds, error
+    text or None)."""
+    import tempfile
+
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    os.environ.update(ONE_THREAD)
+    # The kernel writes its own log lines (ipykernel's warning about TCP) to this stderr: not
+    # the build's news. What goes wrong in a page comes back in result.err.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    notebook = read_page(path)
+    with tempfile.TemporaryDirectory() as temporary:
+        cwd = temporary if run_in_temp else str(path.parent)
+        result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
+    return notebook, result.time, None if result.err is None else f"{type(result.err).__name__}: {result.err}"
+
+
+def pages_to_execute(cache, root=REPO):
+    """The pages executed through the cache whose current code the cache does not hold."""
+    missing = []
+    for path in toc_pages(root):
+        notebook = read_page(path)
+        if notebook is None or notebook.metadata.get("mystnb", {}).get("execution_mode", "cache") != "cache":
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+        except KeyError:
+            missing.append(path)
+    return missing
+
+
+def last_seconds(cache):
+    """{page path: how long its last cached execution took}, to start the longest first."""
+    return {record.uri: record.data.get("execution_seconds", 0) for record in cache.list_cache_records()}
+
+
+def execute_missing(build, workers=None, root=REPO):
+    """Execute and cache every page the cache in ``build/.jupyter_cache`` lacks, ``workers``
+    at a time (default: one per core). Returns the pages that failed (Sphinx reruns them)."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from bookext import empty_outdated_cache
+
+    # First what the build does first: a cache filled before the library changed is emptied.
+    if empty_outdated_cache(Path(build) / ".jupyter_cache", root):
+        print("The library or the book's modules changed: the execution cache was emptied", flush=True)
+    cache = get_cache(str(Path(build) / ".jupyter_cache"))
+    missing = pages_to_execute(cache, root)
+    if not missing:
+        return []
+    workers = workers or len(os.sched_getaffinity(0))
+    before = last_seconds(cache)
+    missing.sort(key=lambda path: -before.get(str(path), 0))  # a long page must not start last
+    options = execution_options(root)
+    print(f"Executing {len(missing)} page(s), {min(workers, len(missing))} at a time", flush=True)
+    start, failed = time.perf_counter(), []
+    with ProcessPoolExecutor(min(workers, len(missing)), mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(execute_page, path, *options): path for path in missing}
+        for future in as_completed(futures):
+            path = futures[future]
+            notebook, seconds, error = future.result()
+            if error:
+                failed.append(path)
+                print(f"  {path.name}: failed ({error.splitlines()[0][:200]}); Sphinx runs it again", flush=True)
+                continue
+            bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
+            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+            print(f"  {path.name}: {seconds:.1f} s", flush=True)
+    print(f"Executed in {time.perf_counter() - start:.1f} s", flush=True)
+    return failed
+
+
+if __name__ == "__main__":
+    execute_missing(sys.argv[1] if len(sys.argv) > 1 else REPO / "_build")

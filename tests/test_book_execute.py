@@ -1,0 +1,115 @@
+"""book/_ext/execute.py: the pages missing from the execution cache, executed before Sphinx
+reads them, one kernel per core, and stored where MyST-NB looks for them.
+
+The real book is checked by test_book.py (no chapter left for Sphinx to execute); here a
+small book of its own: two pages that run, one that fails, one that forces its execution
+and one of prose.
+"""
+
+import sys
+
+import pytest
+from jupyter_cache import get_cache
+
+from book_support.build import REPO
+
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import execute  # noqa: E402
+
+FRONT = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+{extra}---
+
+# {title}
+
+```{{code-cell}} ipython3
+{code}
+```
+"""
+
+PAGES = {
+    "threads": "import os\nprint(os.environ.get('OPENBLAS_NUM_THREADS'), os.getcwd())",
+    "sum": "print(sum(range(10)))",
+    "broken": "raise ValueError('this page is broken')",
+    "forced": "print('forced')",
+}
+
+
+@pytest.fixture
+def small_book(tmp_path):
+    (tmp_path / "pages").mkdir()
+    for name, code in PAGES.items():
+        extra = "mystnb:\n  execution_mode: force\n" if name == "forced" else ""
+        (tmp_path / "pages" / f"{name}.md").write_text(FRONT.format(extra=extra, title=name, code=code), encoding="utf-8")
+    (tmp_path / "pages" / "prose.md").write_text("# Prose\n\nNo code here.\n", encoding="utf-8")
+    chapters = "".join(f"      - file: pages/{name}\n" for name in [*PAGES, "prose"])
+    (tmp_path / "_toc.yml").write_text(f"format: jb-book\nroot: pages/prose\nparts:\n  - caption: A\n    chapters:\n{chapters}", encoding="utf-8")
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n  run_in_temp: false\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_toc_pages_are_the_books_pages_in_reading_order():
+    pages = execute.toc_pages()
+    assert pages[0] == REPO / "book" / "intro.md"
+    assert pages.index(REPO / "book" / "ch01_why_convolution.md") < pages.index(REPO / "book" / "ch10_training.md")
+    assert all(page.is_file() for page in pages)
+
+
+def test_the_missing_pages_are_executed_and_cached(small_book):
+    build = small_book / "_build"
+    pages = small_book / "pages"
+    # Prose is no notebook; the forced page is Sphinx's to run, every time.
+    assert execute.pages_to_execute(get_cache(str(small_book / "elsewhere")), small_book) == [pages / f"{name}.md" for name in ("threads", "sum", "broken")]
+
+    failed = execute.execute_missing(build, workers=2, root=small_book)
+
+    # The failing page is not cached: Sphinx runs it again and reports its error.
+    assert failed == [pages / "broken.md"]
+    cache = get_cache(str(build / ".jupyter_cache"))
+    assert execute.pages_to_execute(cache, small_book) == [pages / "broken.md"]
+    outputs = {}
+    for name in ("threads", "sum"):
+        record = cache.match_cache_notebook(execute.read_page(pages / f"{name}.md"))
+        notebook = cache.get_cache_bundle(record.pk).nb
+        outputs[name] = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+        assert record.data["execution_seconds"] > 0
+    # One thread per kernel, run in the page's own folder (run_in_temp: false).
+    assert outputs["threads"].split() == ["1", str(pages)]
+    assert outputs["sum"].strip() == "45"
+
+
+def test_a_cache_filled_before_the_library_changed_is_emptied_first(small_book):
+    """As the build itself does (bookext.refresh_execution_cache): otherwise the build would
+    empty the cache this step just filled, and execute every page again."""
+    import bookext
+
+    cache = small_book / "_build" / ".jupyter_cache"
+    cache.mkdir(parents=True)
+    (cache / bookext.FINGERPRINT_FILE).write_text("the fingerprint of an older library\n")
+    (cache / "left over").write_text("")
+    (small_book / "_toc.yml").write_text(
+        "format: jb-book\nroot: pages/prose\nparts:\n  - caption: A\n    chapters:\n      - file: pages/sum\n", encoding="utf-8"
+    )
+    assert execute.execute_missing(small_book / "_build", workers=1, root=small_book) == []
+    assert not (cache / "left over").exists()
+    assert (cache / bookext.FINGERPRINT_FILE).read_text().strip() == bookext.dependency_fingerprint(small_book)
+    assert execute.pages_to_execute(get_cache(str(cache)), small_book) == []
+
+
+def test_an_up_to_date_cache_leaves_nothing_to_execute(small_book, monkeypatch):
+    build = small_book / "_build"
+    for name in ("broken", "forced"):
+        (small_book / "pages" / f"{name}.md").unlink()
+    (small_book / "_toc.yml").write_text(
+        "format: jb-book\nroot: pages/prose\nparts:\n  - caption: A\n    chapters:\n      - file: pages/sum\n", encoding="utf-8"
+    )
+    assert execute.execute_missing(build, workers=1, root=small_book) == []
+    monkeypatch.setattr(execute, "ProcessPoolExecutor", None)  # would fail if anything ran
+    assert execute.execute_missing(build, root=small_book) == []
