@@ -4,12 +4,15 @@ PyTorch is the oracle: what ``scratchcnn`` computes is compared with ``torch.nn.
 and ``torch.optim`` on the same numbers. It is only ever imported by the tests.
 """
 
+import os
+import uuid
+
 import numpy as np
 import pytest
 import torch
 from threadpoolctl import threadpool_limits
 
-from book_support.build import BUILD, build_book
+from book_support.build import BUILD, build_book_once
 from scratchcnn.gradient import numerical_gradient, relative_error
 
 BUILD_LOG = BUILD / "book-build.log"
@@ -26,8 +29,10 @@ FLOAT_DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64,
 
 @pytest.fixture(scope="session")
 def book_build():
-    """The book built once per test session (test_book, test_grading_publish): (exit code, log)."""
-    built = build_book()
+    """The book built once per test run (test_book, test_book_ko, test_grading_publish): (exit
+    code, log). Once for all the processes of a run under pytest-xdist (`make test`), which
+    share one run id."""
+    built = build_book_once(os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex)
     if built is None:
         log = (BUILD_LOG.read_text(encoding="utf-8") if BUILD_LOG.is_file() else "")[-3000:]
         pytest.fail(f"the book did not build; the end of _build/book-build.log:\n{log}")

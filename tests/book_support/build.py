@@ -5,6 +5,8 @@
 earlier build is reused, then the Korean edition into _build/html/ko/, from the same cache.
 """
 
+import fcntl
+import json
 import shutil
 import subprocess
 import sys
@@ -31,3 +33,27 @@ def build_book():
     BUILD.mkdir(exist_ok=True)
     (BUILD / "book-build.log").write_text(log, encoding="utf-8")
     return (result.returncode, log) if (HTML / "index.html").is_file() else None
+
+
+def build_book_once(run):
+    """:func:`build_book` once per test run ``run`` (an id), whichever test process asks first.
+
+    Under pytest-xdist every worker process asks for the book: the first one builds it while
+    holding a lock on ``_build/.book-build.lock``; the others wait for the lock, find the
+    build of this run recorded in ``_build/book-build-run.json`` and read its result (a
+    second build would empty ``_build/html`` under the first one's tests).
+    """
+    BUILD.mkdir(exist_ok=True)
+    record = BUILD / "book-build-run.json"
+    with open(BUILD / ".book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        try:
+            done = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            done = {}
+        if done.get("run") == run:
+            log = (BUILD / "book-build.log").read_text(encoding="utf-8")
+            return None if done["returncode"] is None else (done["returncode"], log)
+        built = build_book()
+        record.write_text(json.dumps({"run": run, "returncode": None if built is None else built[0]}), encoding="utf-8")
+        return built
