@@ -29,7 +29,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 import tempfile
 import zipfile

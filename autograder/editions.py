@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import REPO_ROOT, RELEASE_DIRECTORY, SOURCE_DIRECTORY, grading_file, release_notebook
+from .syntax import parse
 
 ENGLISH = "en"
 TRANSLATIONS = ("ko",)  # the languages an assignment may be translated into (a catalog each)
@@ -270,7 +271,7 @@ def cell_pieces(source, cell_type):
     if cell_type != "code":
         return []
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (SyntaxError, tokenize.TokenError, ValueError):
         return None
@@ -303,7 +304,7 @@ def code_shape(source):
     itself if it cannot be parsed): what a translation, which changes only comments and
     strings, leaves as it is."""
     try:
-        tree = ast.parse(source)
+        tree = parse(source)
     except (SyntaxError, ValueError):
         return source
     for node in ast.walk(tree):
@@ -398,7 +399,7 @@ def tr_templates(path):
     """The literal templates of every ``tr("...")`` call in the Python file ``path``, in order."""
     calls = [
         node
-        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8")))
+        for node in ast.walk(parse(Path(path).read_text(encoding="utf-8")))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "tr" and node.args
         and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
     ]  # fmt: skip
@@ -470,7 +471,7 @@ def translation_problems(text, kind, translation):
         if english_rows != korean_rows:
             problems.append("the table's rows and columns differ from the English")
     if kind == "f-string":
-        fields = lambda t: [ast.dump(v) for v in ast.walk(ast.parse("f" + json.dumps(t))) if isinstance(v, ast.FormattedValue)]  # noqa: E731
+        fields = lambda t: [ast.dump(v) for v in ast.walk(parse("f" + json.dumps(t))) if isinstance(v, ast.FormattedValue)]  # noqa: E731
         try:
             if fields(translation) != fields(text):
                 problems.append("the {fields} differ from the English (same ones, in the same order)")

@@ -67,7 +67,7 @@ def seed_for(key, assignment, student):
 # The grader's modules whose code decides a score (help texts, exports and reports do not).
 VERDICT_MODULES = (
     "channel", "compare", "config", "editions", "grade", "messages", "notebook", "probes", "reconstruct",
-    "records", "runner", "sandbox", "sanitize", "static", "submission", "verdict",
+    "records", "runner", "sandbox", "sanitize", "static", "submission", "syntax", "verdict",
 )  # fmt: skip
 
 
@@ -516,8 +516,13 @@ def _record(gb, assignment, result, entry, review):
 
 
 def _grader_failed(student, error):
-    """The result of a student whose grading raised (a grader bug, or a cluster's refusal)."""
-    return _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
+    """The result of a student whose grading raised (a grader bug, or a cluster's refusal).
+
+    Marked ``grader_failed``: the submission is not at fault, so :func:`grade` keeps the
+    grade an earlier run gave it (manual grades included) instead of this one."""
+    result = _error_result(student, f"the grader failed on this submission ({type(error).__name__}: {error})")
+    result["grader_failed"] = True
+    return result
 
 
 def _local_results(context, manifest, todo, jobs):
@@ -602,6 +607,14 @@ def grade(
             stream = session.results(manifest, todo) if session else _local_results(context, manifest, todo, jobs)
             bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
             for student, result in stream:
+                if result.pop("grader_failed", False) and student in previous:
+                    # Not the student's fault: the last grade stays, in results/ and in the
+                    # gradebook with its manual grades. A later run grades the notebook again
+                    # unless that grade is still current (same submission, same tests).
+                    print(f"{student}: {result['status']}; the grade of the earlier run is kept", file=sys.stderr)
+                    results[student] = previous[student]
+                    bar.update()
+                    continue
                 _save_result(workdir, assignment, result)
                 review = previous.get(student, {}).get("key") != result.get("key")
                 with lock:

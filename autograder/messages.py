@@ -31,6 +31,8 @@ import contextvars
 import functools
 from pathlib import Path
 
+from .syntax import parse
+
 LANGUAGES = ("en", "ko")  # English is the language of the templates themselves
 LOCALE = Path(__file__).resolve().parent / "locale"
 
@@ -77,7 +79,7 @@ def current():
 
 def _unquote(line):
     """The text of one PO string line ``"..."`` (C escapes, as gettext writes them)."""
-    value = ast.literal_eval(line)
+    value = ast.literal_eval(parse(line, mode="eval"))
     if not isinstance(value, str):
         raise ValueError(f"not a PO string: {line!r}")
     return value

@@ -47,6 +47,7 @@ import autograder
 from . import cgroup
 from .channel import Conversation
 from .config import GRADING_FILE, MAX_RECORD_BYTES, SOURCE_DIRECTORY, assignments, grading_file
+from .syntax import parse
 
 SANDBOX_HOME = "/home/student"
 SANDBOX_FILES = "/run/submission"
@@ -55,7 +56,7 @@ SANDBOX_COURSE = "/opt/course"
 # What every assignment's sandbox offers besides the standard library (with their dependencies).
 BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm")
 # The grader's modules the runner imports (the assignments' hidden-test definitions too).
-RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "messages", "probes", "config")
+RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "messages", "syntax", "probes", "config")
 HOME_INODES = 20_000
 TMP_INODES = 20_000
 
@@ -149,7 +150,7 @@ def _relative_imports(path):
     import ast
 
     names = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             names.update([node.module] if node.module else [alias.name for alias in node.names])
     return names

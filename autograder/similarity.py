@@ -42,6 +42,7 @@ from pathlib import Path
 from . import editions, reconstruct, submission
 from .collect import load_manifest
 from .config import REPO_ROOT, Workdir, check_assignment
+from .syntax import parse
 
 DEFAULT_THRESHOLD = 0.65
 # k: characters of normalised code in one fingerprint. copydetect's default is 25; these
@@ -95,7 +96,7 @@ def _definitions(path):
                 if isinstance(node, ast.ClassDef):
                     visit(node.body, name + ".")
 
-    visit(ast.parse(text).body, "")
+    visit(parse(text).body, "")
     return found
 
 
@@ -130,7 +131,7 @@ def reference_text(specs, library=LIBRARY):
             continue
     called = set()
     for piece in pieces:
-        for node in ast.walk(ast.parse(piece)):
+        for node in ast.walk(parse(piece)):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 called.add(node.func.id)
     pieces += [every[name] for name in sorted(called) if name in every and every[name] not in pieces]

@@ -20,6 +20,8 @@ import functools
 import threading
 from dataclasses import dataclass, field
 
+from .syntax import parse
+
 # Names whose use in student code makes the grader ask for a human look.
 SUSPICIOUS_CALLS = {"__import__", "exec", "eval", "compile", "globals", "vars", "setattr", "delattr"}
 SUSPICIOUS_MODULES = {"importlib", "gc", "ctypes", "inspect", "builtins", "autograder", "runpy", "code"}
@@ -196,7 +198,7 @@ def _inspect(student_code, forbidden):
         if BIDI_CONTROLS.intersection(source):
             findings.suspicious.append(f"bidirectional control characters, which show the code otherwise than it runs ({where})")
         try:
-            tree = ast.parse(_python(source))
+            tree = parse(_python(source))
         except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
             findings.syntax_errors.append(f"{where}: {type(error).__name__}")
             continue

@@ -24,6 +24,7 @@ import numpy as np
 from . import records
 from .compare import ATOL, RTOL, mismatch, shape_mismatch
 from .messages import tr
+from .syntax import parse
 
 CHECKS = ("expect_shape", "expect_close", "expect_error", "hidden_tests")
 
@@ -68,7 +69,7 @@ def parse_checks(source):
     not at all), so the grader could not say what it expects. Such a cell is refused, with
     the line, rather than graded without that check.
     """
-    tree = ast.parse(source)
+    tree = parse(source)
     top_level = {id(s.value) for s in tree.body if isinstance(s, ast.Expr)}
     for call in _check_calls(tree):
         if id(call) not in top_level:

@@ -35,7 +35,7 @@ kernelspec:
 """
 
 PAGES = {
-    "threads": "import os\nprint(os.environ.get('OPENBLAS_NUM_THREADS'), os.getcwd())",
+    "threads": "import os\nprint(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('SCRATCHCNN_BOOK_EDITIONS'), os.getcwd())",
     "sum": "print(sum(range(10)))",
     "broken": "raise ValueError('this page is broken')",
     "forced": "print('forced')",
@@ -80,8 +80,9 @@ def test_the_missing_pages_are_executed_and_cached(small_book):
         notebook = cache.get_cache_bundle(record.pk).nb
         outputs[name] = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
         assert record.data["execution_seconds"] > 0
-    # One thread per kernel, run in the page's own folder (run_in_temp: false).
-    assert outputs["threads"].split() == ["1", str(pages)]
+    # One thread per kernel, the build's kernel environment (figures and explorers draw both
+    # editions), run in the page's own folder (run_in_temp: false).
+    assert outputs["threads"].split() == ["1", "1", str(pages)]
     assert outputs["sum"].strip() == "45"
 
 

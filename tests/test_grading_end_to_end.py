@@ -107,6 +107,37 @@ def test_regrading_is_idempotent_and_keeps_manual_grades(graded_class):
     assert len(list(workdir.backups.glob("*.db"))) == backups + 1
 
 
+def test_a_grader_failure_keeps_the_grade_of_the_earlier_run(graded_class, monkeypatch, capsys):
+    """The grader itself fails on cy's notebook during a forced regrade (seen for real: CPython's
+    parser on two threads at once, see autograder/syntax.py): not cy's fault, so cy keeps
+    the earlier grade, manual grade and comment included, and the message names cy."""
+    from autograder import grade as grade_module
+
+    workdir, _ = graded_class
+    with open_gradebook(workdir) as gb:
+        gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy").manual_score = 3.0
+        gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment = "Padding: see the lecture."
+        gb.db.commit()
+    before = load_results(workdir, "toyConv")
+    export_before = rows(workdir)
+    real = grade_module.grade_student
+
+    def failing_for_cy(context, student, entry):
+        if student == "cy":
+            raise SystemError("AST constructor recursion depth mismatch (before=36, after=31)")
+        return real(context, student, entry)
+
+    monkeypatch.setattr(grade_module, "grade_student", failing_for_cy)
+    results = grade("toyConv", workdir, jobs=2, force=True, progress=False, students=["ada", "cy"], **SANDBOX)
+    assert "cy: error: the grader failed on this submission (SystemError: AST constructor" in capsys.readouterr().err
+    assert results["cy"] == before["cy"]
+    assert load_results(workdir, "toyConv")["cy"] == before["cy"]
+    assert rows(workdir) == export_before
+    with open_gradebook(workdir) as gb:
+        assert gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy").manual_score == 3.0
+        assert gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment == "Padding: see the lecture."
+
+
 def test_formgrader_sees_the_course_through_the_repository_config(graded_class, monkeypatch):
     """nbgrader's own API (what formgrader serves) reads nbgrader_config.py at the repository root."""
     from nbgrader.apps import NbGraderAPI

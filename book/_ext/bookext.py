@@ -927,12 +927,16 @@ def parse_docstring_translations_as_rest():
     i18n.extract_messages, i18n.publish_msgstr = extract_noting_the_node, publish
 
 
+# The kernels that run the pages inherit it (from this process, or from execute.py's workers):
+# figures and explorers then draw both editions (book/figures.py, BUILD_VARIABLE).
+KERNEL_ENVIRONMENT = {"SCRATCHCNN_BOOK_EDITIONS": "1"}
+
+
 def setup(app):
     lend_notebook_to_translations()
     parse_docstring_translations_as_rest()
     app.add_directive("book-glossary", glossary_directive_class())
-    # The kernels that run the pages inherit it: figures and explorers then show both editions.
-    os.environ["SCRATCHCNN_BOOK_EDITIONS"] = "1"
+    os.environ.update(KERNEL_ENVIRONMENT)
     app.add_search_language(SearchKorean)
     app.connect("doctree-read", keep_edition_outputs, priority=100)
     app.connect("html-page-context", edition_switch)

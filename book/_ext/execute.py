@@ -13,8 +13,10 @@ that fails here is not stored, so Sphinx runs it again and reports its error as 
 does. Pages that set their own ``execution_mode`` (the appendices that show the grader at
 work, ``force``) are left to Sphinx.
 
-Each kernel gets one thread for its matrix products: two kernels on two cores would
-otherwise each start a thread per core and spin against each other.
+Each kernel gets the environment the build gives its own kernels (bookext's
+``KERNEL_ENVIRONMENT``: figures and explorers draw both editions), and one thread for its
+matrix products: two kernels on two cores would otherwise each start a thread per core and
+spin against each other.
 """
 
 import os
@@ -64,7 +66,9 @@ def execute_page(path, timeout, allow_errors, run_in_temp):
 
     from jupyter_cache.executors.utils import single_nb_execution
 
-    os.environ.update(ONE_THREAD)
+    from bookext import KERNEL_ENVIRONMENT
+
+    os.environ.update({**KERNEL_ENVIRONMENT, **ONE_THREAD})
     # The kernel writes its own log lines (ipykernel's warning about TCP) to this stderr: not
     # the build's news. What goes wrong in a page comes back in result.err.
     devnull = os.open(os.devnull, os.O_WRONLY)
