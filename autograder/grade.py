@@ -582,14 +582,13 @@ def grade(
     chosen = sorted(manifest) if students is None else sorted(set(students))
     previous = load_results(workdir, assignment)
 
-    def reusable(student):
+    def current(student):
+        """The earlier result of ``student`` grades this submission with these tests."""
         cached = previous.get(student)
-        return (
-            not force
-            and cached is not None
-            and cached.get("key") == context.result_key(manifest[student])
-            and _intact(context, student, manifest[student])
-        )
+        return cached is not None and cached.get("key") == context.result_key(manifest[student])
+
+    def reusable(student):
+        return not force and current(student) and _intact(context, student, manifest[student])
 
     results = {student: previous[student] for student in chosen if reusable(student)}
     todo = [student for student in chosen if student not in results]
@@ -607,10 +606,11 @@ def grade(
             stream = session.results(manifest, todo) if session else _local_results(context, manifest, todo, jobs)
             bar = tqdm(total=len(todo), desc=f"grading {assignment}", unit="nb", disable=not progress or not todo)
             for student, result in stream:
-                if result.pop("grader_failed", False) and student in previous:
-                    # Not the student's fault: the last grade stays, in results/ and in the
-                    # gradebook with its manual grades. A later run grades the notebook again
-                    # unless that grade is still current (same submission, same tests).
+                if result.pop("grader_failed", False) and current(student):
+                    # Not the student's fault, and the earlier grade is this very submission's
+                    # (same files, same tests: a forced regrade): it stays, in results/ and in
+                    # the gradebook with its manual grades. A grade of an older submission is
+                    # not kept: a notebook that makes the grader fail must not keep it.
                     print(f"{student}: {result['status']}; the grade of the earlier run is kept", file=sys.stderr)
                     results[student] = previous[student]
                     bar.update()

@@ -137,6 +137,22 @@ def test_a_grader_failure_keeps_the_grade_of_the_earlier_run(graded_class, monke
         assert gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy").manual_score == 3.0
         assert gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment == "Padding: see the lecture."
 
+    # The earlier grade belongs to another submission (or other tests): it is not kept, or a
+    # notebook that makes the grader fail would keep an older grade. The error stands alone.
+    monkeypatch.setattr(grade_module.Context, "result_key", lambda self, entry: "a new submission")
+    results = grade("toyConv", workdir, jobs=1, progress=False, students=["cy"], **SANDBOX)
+    assert results["cy"]["status"].startswith("error: the grader failed on this submission (SystemError")
+    assert "grader_failed" not in load_results(workdir, "toyConv")["cy"]
+    assert [row[2:] for row in rows(workdir) if row[0] == "cy"] == [["0", "10", results["cy"]["status"]]]
+    monkeypatch.undo()
+    # As before, for the tests below: graded again, and the instructor's grade given again.
+    grade("toyConv", workdir, jobs=1, progress=False, students=["cy"], **SANDBOX)
+    assert load_results(workdir, "toyConv")["cy"]["score"] == before["cy"]["score"]
+    with open_gradebook(workdir) as gb:
+        gb.find_grade("test_conv_forward_hidden", "toyConv", "toyConv", "cy").manual_score = 3.0
+        gb.find_comment("conv_forward", "toyConv", "toyConv", "cy").manual_comment = "Padding: see the lecture."
+        gb.db.commit()
+
 
 def test_formgrader_sees_the_course_through_the_repository_config(graded_class, monkeypatch):
     """nbgrader's own API (what formgrader serves) reads nbgrader_config.py at the repository root."""
