@@ -204,7 +204,6 @@ def main():
     import report
 
     torch.set_num_threads(THREADS)
-    report.steady_allocator()
     rows = []
     for name, target, make_pair in WORKLOADS:
         ours, theirs = make_pair()

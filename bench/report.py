@@ -9,10 +9,6 @@
   "noisy", never "ok": a reference slowed down by a burst of load would otherwise make a
   target pass. So does a load average above ``BUSY_LOAD`` while measuring: a multi-threaded
   reference on a machine busy with other jobs is slowed down in every round alike. Rerun on a quiet machine (``uptime``) until the row says "ok" or "MISSED".
-* Both sides run with the same, fixed memory allocator settings (:func:`steady_allocator`):
-  glibc otherwise adapts its thresholds to the history of frees, so that whichever library
-  ran last leaves the heap in a state that the other pays for in page faults (PyTorch's
-  convolution was measured at 4 ms or 16 ms depending on what ran before it).
 * :func:`save` writes every row to ``_build/bench/results.json`` (and a dated copy) and draws
   ``_build/bench/ratios.png``: one bar per workload, its ratio with the range the spreads
   allow, against its target. The previous ``results.json`` is read first, so the table can
@@ -32,30 +28,6 @@ NOISE_BOUND = 0.25
 # uses several threads can then be slowed down evenly in every round (no spread, still unfair).
 BUSY_LOAD = (os.cpu_count() or 1) + 0.5
 OUT_DIR = Path(__file__).resolve().parents[1] / "_build" / "bench"
-
-
-# glibc's mallopt() parameters (malloc.h).
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-
-
-def steady_allocator():
-    """Fix glibc's allocator so that freed memory is kept and reused, for both libraries alike.
-
-    By default glibc maps every large array afresh (page faults on first touch, about a
-    microsecond per 4 KiB here) until a free raises its threshold, and gives memory back
-    when a free leaves enough at the top of the heap: both depend on which allocations came
-    before. A training loop that runs one library alone settles into reuse; two libraries in
-    turn keep unsettling each other. Fixed thresholds give every round that settled state.
-    Returns False where this is not glibc (the figures are then as noisy as the allocator).
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c"))
-        return bool(libc.mallopt(M_MMAP_THRESHOLD, 64 << 20) and libc.mallopt(M_TRIM_THRESHOLD, 256 << 20))
-    except (OSError, AttributeError, TypeError):
-        return False
 
 
 def summary(values):

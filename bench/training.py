@@ -125,7 +125,6 @@ def main(seeds=(0,)):
     from scratchcnn import SimpleConvNet
 
     torch.set_num_threads(THREADS)
-    report.steady_allocator()
     data_name, train, test = load_data()
     rows, accuracies = [], []
     for seed in seeds:
