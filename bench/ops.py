@@ -3,7 +3,8 @@
 Each figure is a ratio to PyTorch on the same machine with the same number of threads
 (``BENCH_THREADS``, default: every core), the two libraries measured in interleaved rounds
 (see report.py: each side's median and min-max spread; "noisy" instead of "ok" when a side
-spreads too much, so that a slowed-down reference never makes a target pass):
+spreads too much; PyTorch also timed alone in a fresh process, the ratio taken against the
+faster of the two; so that a slowed-down reference never makes a target pass):
 
 * one SimpleConvNet training step (batch 100, float32, gradient + Adam)        target <= 1.0x
 * Convolution forward+backward, (100, 3, 32, 32) input, 16 3x3 filters, pad 1  target <= 1.25x
@@ -139,6 +140,17 @@ def pooling_pair():
     return ours, theirs
 
 
+def _reference_alone_child(number):
+    """In a fresh process: PyTorch's side of workload ``number``, ROUNDS rounds, printed as JSON."""
+    import torch
+
+    import report
+
+    torch.set_num_threads(THREADS)
+    _, theirs = WORKLOADS[number][2]()
+    print(json.dumps([report.time_call(theirs, REPEATS) for _ in range(ROUNDS)]))
+
+
 # --- peak memory, each library alone in a fresh process ------------------------------
 
 
@@ -205,10 +217,11 @@ def main():
 
     torch.set_num_threads(THREADS)
     rows = []
-    for name, target, make_pair in WORKLOADS:
+    for number, (name, target, make_pair) in enumerate(WORKLOADS):
         ours, theirs = make_pair()
         ours_ms, theirs_ms = report.interleave(lambda: report.time_call(ours, REPEATS), lambda: report.time_call(theirs, REPEATS), ROUNDS)
-        rows.append(report.row("ops", name, "ms", ours_ms, theirs_ms, target))
+        alone = report.reference_alone("ops", "_reference_alone_child", number)
+        rows.append(report.row("ops", name, "ms", ours_ms, theirs_ms, target, theirs_alone=alone))
     ours_mib, theirs_mib = report.interleave(
         lambda: peak_step_memory("scratchcnn"), lambda: peak_step_memory("torch"), MEMORY_ROUNDS
     )

@@ -12,13 +12,15 @@ same batches in the same order, so their accuracies differ only by rounding; bot
 same number of threads. The two runs advance in turn, one epoch each, and each library's
 epochs are timed: background load then slows both alike instead of whichever ran during it.
 The epochs are the rounds of report.py: each side's median epoch and its spread (min-max);
-"noisy" instead of "ok" when a side's epochs spread too much.
+"noisy" instead of "ok" when a side's epochs spread too much. PyTorch's run is also timed
+alone, in a process of its own, and the ratio taken against the faster of its two medians.
 Target: scratchcnn's time <= 1.0x PyTorch's (median epoch; the whole run's ratio is printed
 too), at a test accuracy of at least 96%.
 
 Run:  python bench/training.py [SEED ...]   (default seed 0; or `make bench` for every benchmark)
 """
 
+import json
 import os
 import sys
 import time
@@ -105,6 +107,19 @@ def torch_run(initial, train, test, seed):
     yield accuracy(x_test, t_test)
 
 
+def _reference_alone_child(seed):
+    """In a fresh process: PyTorch's run of ``seed`` alone; prints its epochs' seconds as JSON."""
+    import torch
+
+    from scratchcnn import SimpleConvNet
+
+    torch.set_num_threads(THREADS)
+    _, train, test = load_data()
+    initial = SimpleConvNet(weight_init_std=0.01, rng=seed).params
+    [(seconds, _)] = run_in_turn([torch_run(initial, train, test, seed)])
+    print(json.dumps(seconds[:EPOCHS]))
+
+
 def run_in_turn(runs):
     """Advance the runs one epoch each in turn; per run: (seconds of each epoch and of the
     final test, final result)."""
@@ -133,7 +148,8 @@ def main(seeds=(0,)):
         (ours, ours_acc), (theirs, theirs_acc) = run_in_turn(
             [scratchcnn_run(network, train, test, seed), torch_run(initial, train, test, seed)]
         )
-        r = report.row("training", f"20-epoch SimpleConvNet run, seed {seed} (per epoch)", "s", ours[:EPOCHS], theirs[:EPOCHS], TARGET)
+        alone = report.reference_alone("training", "_reference_alone_child", seed)
+        r = report.row("training", f"20-epoch SimpleConvNet run, seed {seed} (per epoch)", "s", ours[:EPOCHS], theirs[:EPOCHS], TARGET, theirs_alone=alone)
         r.update(whole_run_s={"scratchcnn": sum(ours), "torch": sum(theirs)}, accuracy={"scratchcnn": ours_acc, "torch": theirs_acc})
         if ours_acc < MIN_ACCURACY:
             r["verdict"] = "MISSED"  # fast but not as accurate: the target includes the accuracy
