@@ -81,13 +81,15 @@ def row(benchmark, workload, unit, ours, theirs, target, load=None, timed=True, 
     :func:`reference_alone`). The ratio is then taken against the faster of its two medians:
     a reference slowed down by sharing the process never makes a target pass."""
     ours, theirs = summary(ours), summary(theirs)
-    reference = theirs["median"]
+    reference = "shared"
     if theirs_alone:
         theirs_alone = summary(theirs_alone)
-        reference = min(reference, theirs_alone["median"])
-    ratio = ours["median"] / reference
+        if theirs_alone["median"] < theirs["median"]:
+            reference = "alone"
+    ratio = ours["median"] / (theirs_alone if reference == "alone" else theirs)["median"]
     load = os.getloadavg()[0] if load is None else load
-    noisy = max(ours["spread"], theirs["spread"]) > NOISE_BOUND or (timed and load > BUSY_LOAD)
+    sides = [ours, theirs] + ([theirs_alone] if theirs_alone else [])
+    noisy = max(side["spread"] for side in sides) > NOISE_BOUND or (timed and load > BUSY_LOAD)
     if target is None:
         verdict = "noisy" if noisy else ""
     elif noisy:
@@ -101,6 +103,7 @@ def row(benchmark, workload, unit, ours, theirs, target, load=None, timed=True, 
         "ours": ours,
         "theirs": theirs,
         "theirs_alone": theirs_alone,
+        "reference": reference,  # which of the two medians the ratio is taken against
         "ratio": ratio,
         "target": target,
         "load": load,
@@ -202,8 +205,9 @@ def plot(rows, path, title):
     colours = {"ok": "tab:green", "MISSED": "tab:red", "noisy": "tab:orange"}
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(rows)), 4.5))
     for x, r in enumerate(rows):
-        low = r["ours"]["min"] / r["theirs"]["max"]
-        high = r["ours"]["max"] / r["theirs"]["min"]
+        reference = r["theirs_alone"] if r.get("reference") == "alone" else r["theirs"]
+        low = r["ours"]["min"] / reference["max"]
+        high = r["ours"]["max"] / reference["min"]
         ax.bar(x, r["ratio"], color=colours.get(r["verdict"], "tab:gray"), width=0.6)
         ax.errorbar(x, r["ratio"], yerr=[[r["ratio"] - low], [high - r["ratio"]]], color="black", capsize=4)
         ax.hlines(r["target"], x - 0.4, x + 0.4, colors="black", linestyles="--")
@@ -211,7 +215,7 @@ def plot(rows, path, title):
     ax.set_xticks(range(len(rows)), [r["workload"] for r in rows], rotation=20, ha="right", fontsize=8)
     ax.set_ylabel("ratio to PyTorch (lower is better)")
     ax.set_title(title + "\nbars: median ratio; whiskers: min/max over the rounds; dashes: target", fontsize=9)
-    ax.set_ylim(0, max([1.6] + [r["ours"]["max"] / r["theirs"]["min"] * 1.2 for r in rows]))
+    ax.set_ylim(0, max([1.6] + [r["ours"]["max"] / min(r["theirs"]["min"], (r.get("theirs_alone") or r["theirs"])["min"]) * 1.2 for r in rows]))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
