@@ -583,12 +583,16 @@ def grade(
     previous = load_results(workdir, assignment)
 
     def current(student):
-        """The earlier result of ``student`` grades this submission with these tests."""
+        """The earlier result of ``student`` grades this submission, as stored, with these tests."""
         cached = previous.get(student)
-        return cached is not None and cached.get("key") == context.result_key(manifest[student])
+        return (
+            cached is not None
+            and cached.get("key") == context.result_key(manifest[student])
+            and _intact(context, student, manifest[student])
+        )
 
     def reusable(student):
-        return not force and current(student) and _intact(context, student, manifest[student])
+        return not force and current(student)
 
     results = {student: previous[student] for student in chosen if reusable(student)}
     todo = [student for student in chosen if student not in results]
