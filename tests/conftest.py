@@ -27,13 +27,6 @@ GRAD_TOL = 1e-7
 FLOAT_DTYPES = [pytest.param(np.float32, id="float32"), pytest.param(np.float64, id="float64")]
 
 
-def pytest_collection_modifyitems(items):
-    """The modules marked ``long_module`` first, each in its own order. Under pytest-xdist
-    each process takes whole modules in this order: a module of several minutes taken last
-    would leave the other process idle until it ends."""
-    items.sort(key=lambda item: item.get_closest_marker("long_module") is None)  # a stable sort
-
-
 @pytest.fixture(scope="session")
 def book_build():
     """The book built once per test run (test_book, test_book_ko, test_grading_publish): (exit

@@ -23,8 +23,6 @@ sys.path.insert(0, str(REPO / "book"))
 import bookext  # noqa: E402
 import editions  # noqa: E402
 
-pytestmark = pytest.mark.long_module  # builds the book when it is the first to ask for it: about two minutes
-
 KO = HTML / "ko"
 LOCALES = REPO / "locales" / "ko" / "LC_MESSAGES"
 TRANSLATED = editions.translated_pages("ko")

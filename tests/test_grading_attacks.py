@@ -29,8 +29,6 @@ from autograder.config import assignments
 from grading_cases import build, cases, write_submission
 from mnist_support import HAVE_OFFICIAL, MISSING_REASON, OFFICIAL_DIR
 
-pytestmark = pytest.mark.long_module  # grades every fixture of every assignment: about two minutes
-
 TIME_LIMIT = 20  # short, so that the endless loops end soon; notebooks that train keep their own
 ASSIGNMENTS = [name for name in assignments() if cases(name)]
 CASES = [case for assignment in ASSIGNMENTS for case in cases(assignment)]

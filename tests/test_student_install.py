@@ -24,10 +24,9 @@ from book_support.browser import CHROMIUM, launched_chromium
 from book_support.jupyter import http_status, jupyter_lab
 from grading_cases import solution_answers
 
-pytestmark = [
-    pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason=f"Debian's Chromium is needed at {CHROMIUM} (apt-get install chromium)"),
-    pytest.mark.long_module,  # installs .venv-student: about two minutes
-]
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).is_file(), reason=f"Debian's Chromium is needed at {CHROMIUM} (apt-get install chromium)"
+)
 
 STUDENT_VENV = REPO_ROOT / ".venv-student"
 BIN = STUDENT_VENV / ("Scripts" if sys.platform == "win32" else "bin")
