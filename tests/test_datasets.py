@@ -7,7 +7,6 @@ serving tiny IDX files written here or the official test-set files when they are
 import functools
 import gzip
 import hashlib
-import os
 import shutil
 import socket
 import struct

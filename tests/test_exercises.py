@@ -5,7 +5,6 @@ covered as soon as its notebook exists.
 """
 
 import ast
-import os
 import re
 from pathlib import Path
 

@@ -210,5 +210,5 @@ def test_an_unreachable_database_is_a_clear_error(tmp_path, capsys):
     assert cli.main(["--workdir", str(tmp_path / "w"), "--db", url, "roster", str(tmp_path / "roster.txt")]) == 2
     assert time.monotonic() - start < 30
     error = capsys.readouterr().err
-    assert error.startswith(f"error: cannot open the gradebook postgresql://postgres:***@127.0.0.1:")
+    assert error.startswith("error: cannot open the gradebook postgresql://postgres:***@127.0.0.1:")
     assert "secret" not in error

@@ -15,7 +15,6 @@ import json
 import os
 import re
 import zipfile
-from pathlib import Path
 
 import nbformat
 import pytest
