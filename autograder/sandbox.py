@@ -158,13 +158,23 @@ def _relative_imports(path):
 
 def library_modules(spec):
     """The modules of scratchcnn the sandbox holds: ``spec.library`` and what they import."""
-    folder, todo, modules = library_folder(), list(spec.library), set()
+    folder = library_folder()
+    # Read once per version of the library's files, not once per student.
+    versions = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.py")))
+    return list(_imported_closure(folder, tuple(spec.library), versions))
+
+
+@functools.lru_cache(maxsize=16)
+def _imported_closure(folder, names, versions):
+    """``names`` and the modules of ``folder`` they import, directly or not, sorted.
+    ``versions`` (file names and modification times) only keys the cache."""
+    todo, modules = list(names), set()
     while todo:
         name = todo.pop()
         if name not in modules and (folder / f"{name}.py").is_file():
             modules.add(name)
             todo.extend(_relative_imports(folder / f"{name}.py"))
-    return sorted(modules)
+    return tuple(sorted(modules))
 
 
 def write_library_init(folder, spec):

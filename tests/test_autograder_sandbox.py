@@ -212,6 +212,31 @@ def test_no_module_holding_a_forbidden_object_enters_the_sandbox(assignment):
         assert rule.target.rsplit(".", 1)[0] not in present, rule.target
 
 
+def test_the_library_modules_are_read_once_per_version_of_the_library(tmp_path, monkeypatch):
+    """The modules the sandbox binds: what the exercise allows and what those import, read
+    from the library's files once, not once per student, and again when a file changes."""
+    (tmp_path / "layers.py").write_text("from .util import im2col\nfrom . import functions\n")
+    (tmp_path / "util.py").write_text("import numpy as np\n")
+    (tmp_path / "functions.py").write_text("")
+    (tmp_path / "trainer.py").write_text("from .layers import Affine\n")
+    monkeypatch.setattr(sandbox, "library_folder", lambda: tmp_path)
+    reads = []
+    relative_imports = sandbox._relative_imports
+    monkeypatch.setattr(sandbox, "_relative_imports", lambda path: reads.append(path.name) or relative_imports(path))
+    spec = load_spec("layers")
+    monkeypatch.setattr(spec, "library", ("layers",))
+
+    assert sandbox.library_modules(spec) == ["functions", "layers", "util"]
+    assert sorted(reads) == ["functions.py", "layers.py", "util.py"]
+    assert sandbox.library_modules(spec) == ["functions", "layers", "util"]
+    assert len(reads) == 3  # a second student: nothing read again
+
+    (tmp_path / "util.py").write_text("from .functions import relu\n")
+    os.utime(tmp_path / "util.py", ns=(0, 10**18))
+    assert sandbox.library_modules(spec) == ["functions", "layers", "util"]
+    assert len(reads) == 6
+
+
 def test_answers_written_before_the_grader_asked_never_count(tmp_path):
     # A cell claims to be done, then answers for the next (test) cell before it has run.
     forged = [

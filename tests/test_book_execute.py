@@ -6,6 +6,7 @@ small book of its own: two pages that run, one that fails, one that forces its e
 and one of prose.
 """
 
+import subprocess
 import sys
 
 import pytest
@@ -114,3 +115,20 @@ def test_an_up_to_date_cache_leaves_nothing_to_execute(small_book, monkeypatch):
     assert execute.execute_missing(build, workers=1, root=small_book) == []
     monkeypatch.setattr(execute, "ProcessPoolExecutor", None)  # would fail if anything ran
     assert execute.execute_missing(build, root=small_book) == []
+
+
+def test_kernels_log_into_their_file_and_the_build_keeps_its_own_stderr(tmp_path, capfd):
+    """A kernel inherits file 2 of the process that starts it: within kernels_logging_to,
+    what a started process writes there goes to the kernel log; what the build writes through
+    sys.stderr (Sphinx's warnings) still reaches the build's own stderr, as everything does
+    after."""
+    log = tmp_path / "kernels.log"
+    speak = "import sys; print(sys.argv[1], file=sys.stderr)"
+    with execute.kernels_logging_to(log):
+        subprocess.run([sys.executable, "-c", speak, "from a kernel"], check=True)
+        print("a warning of the build", file=sys.stderr)
+    subprocess.run([sys.executable, "-c", speak, "from a process started after"], check=True)
+    err = capfd.readouterr().err
+    assert log.read_text() == "from a kernel\n"
+    assert "a warning of the build" in err and "from a process started after" in err
+    assert "from a kernel" not in err

@@ -53,8 +53,11 @@ def translated_pages(language="ko"):
 
 
 def _sphinx(builder, outdir, doctreedir, build, language=None, warningiserror=True, quiet=False, execute=True):
-    """Build the book with Sphinx as ``jupyter-book build`` does, with ``language`` set."""
+    """Build the book with Sphinx as ``jupyter-book build`` does, with ``language`` set. The
+    kernels that execute pages log into ``build``/kernels.log (execute.py)."""
     from jupyter_book.sphinx import build_sphinx
+
+    from execute import KERNEL_LOG, kernels_logging_to
 
     overrides = {
         "external_toc_path": (REPO / "_toc.yml").as_posix(),
@@ -76,11 +79,12 @@ def _sphinx(builder, outdir, doctreedir, build, language=None, warningiserror=Tr
     cwd = os.getcwd()
     os.chdir(REPO)  # relative paths of _config.yml (book/_ext, book/_static) are the root's
     try:
-        return build_sphinx(
-            REPO, outdir, noconfig=True, path_config=str(REPO / "_config.yml"), confoverrides=overrides,
-            doctreedir=doctreedir, builder=builder, warningiserror=warningiserror, keep_going=True,
-            quiet=quiet,
-        )
+        with kernels_logging_to(Path(build) / KERNEL_LOG):
+            return build_sphinx(
+                REPO, outdir, noconfig=True, path_config=str(REPO / "_config.yml"), confoverrides=overrides,
+                doctreedir=doctreedir, builder=builder, warningiserror=warningiserror, keep_going=True,
+                quiet=quiet,
+            )
     finally:
         os.chdir(cwd)
 
@@ -160,9 +164,11 @@ def build_book(build=REPO / "_build"):
     cache executed first, several at once: see execute.py), then every other edition. One
     process, so that the libraries a build imports (a few seconds of a build that has nothing
     to do) are imported once."""
-    from execute import execute_missing
+    from execute import KERNEL_LOG, execute_missing
 
     build = Path(build).resolve()
+    build.mkdir(parents=True, exist_ok=True)
+    (build / KERNEL_LOG).write_text("")  # this build's kernels only
     execute_missing(build)  # the pages not in the cache, one kernel per core (execute.py)
     result = _sphinx("html", build / "html", build / ".doctrees", build)
     if result != 0:

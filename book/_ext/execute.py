@@ -23,6 +23,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -31,6 +32,37 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 # Set in each kernel's environment (the worker's, which the kernel inherits).
 ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+# In the build folder: what the kernels of a build wrote about themselves (kernels_logging_to).
+KERNEL_LOG = "kernels.log"
+
+
+@contextmanager
+def kernels_logging_to(log):
+    """Within: the kernels this process starts write their own log lines into the file ``log``
+    (appended), not among the build's messages; what this process writes through ``sys.stderr``
+    (Sphinx's warnings, tracebacks) still goes where it went.
+
+    A kernel inherits file 2 of the process that starts it and writes there what ipykernel logs
+    about itself: a warning that it listens on TCP, at every start, and now and then a traceback
+    from tornado when the kernel's shutdown races with its last status message (its control
+    handler still flushing a stream that shutdown closed). None of it is news about a page: a
+    cell that fails comes back to MyST-NB as an error output, a kernel that dies as an error of
+    the execution, and MyST-NB reports both as warnings of the build (an error with ``-W``).
+    Kept in a file all the same, for whoever wonders what a kernel said."""
+    sys.stderr.flush()
+    terminal = os.dup(2)  # the build's own standard error, kept aside
+    with open(log, "ab") as handle:
+        os.dup2(handle.fileno(), 2)  # inherited by every process started from here on
+    previous, sys.stderr = sys.stderr, open(terminal, "w", encoding="utf-8", errors="backslashreplace",
+                                            buffering=1, closefd=False)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        sys.stderr, ours = previous, sys.stderr
+        os.dup2(terminal, 2)
+        ours.close()
+        os.close(terminal)
 
 
 def toc_pages(root=REPO):
@@ -59,9 +91,9 @@ def execution_options(root=REPO):
     return config.get("timeout", 30), config.get("allow_errors", False), config.get("run_in_temp", False)
 
 
-def execute_page(path, timeout, allow_errors, run_in_temp):
-    """In a worker process: run the page as MyST-NB would. Returns (notebook, seconds, error
-    text or None)."""
+def execute_page(path, timeout, allow_errors, run_in_temp, kernel_log):
+    """In a worker process: run the page as MyST-NB would, its kernel logging into the file
+    ``kernel_log``. Returns (notebook, seconds, error text or None)."""
     import tempfile
 
     from jupyter_cache.executors.utils import single_nb_execution
@@ -69,12 +101,9 @@ def execute_page(path, timeout, allow_errors, run_in_temp):
     from bookext import KERNEL_ENVIRONMENT
 
     os.environ.update({**KERNEL_ENVIRONMENT, **ONE_THREAD})
-    # The kernel writes its own log lines (ipykernel's warning about TCP) to this stderr: not
-    # the build's news. What goes wrong in a page comes back in result.err.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
     notebook = read_page(path)
-    with tempfile.TemporaryDirectory() as temporary:
+    # What goes wrong in a page comes back in result.err.
+    with tempfile.TemporaryDirectory() as temporary, kernels_logging_to(kernel_log):
         cwd = temporary if run_in_temp else str(path.parent)
         result = single_nb_execution(notebook, cwd=cwd, timeout=timeout, allow_errors=allow_errors, meta_override=True)
     return notebook, result.time, None if result.err is None else f"{type(result.err).__name__}: {result.err}"
@@ -121,7 +150,7 @@ def execute_missing(build, workers=None, root=REPO):
     print(f"Executing {len(missing)} page(s), {min(workers, len(missing))} at a time", flush=True)
     start, failed = time.perf_counter(), []
     with ProcessPoolExecutor(min(workers, len(missing)), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(execute_page, path, *options): path for path in missing}
+        futures = {pool.submit(execute_page, path, *options, Path(build) / KERNEL_LOG): path for path in missing}
         for future in as_completed(futures):
             path = futures[future]
             notebook, seconds, error = future.result()
