@@ -36,7 +36,7 @@ pytestmark = [
 distributed = pytest.importorskip("distributed", reason="the `cluster` extra (Dask distributed) is not installed")
 
 ASSIGNMENT = "toyConv"
-CLASS = ("full", "partly_right", "raises", "helper_file", "deleted_metadata", "correct_loops_windows")
+CLASS = ("full", "partly_right", "raises", "helper_file", "deleted_metadata", "correct_loops_windows", "slow_right")
 
 
 def _collected(folder, names):
@@ -147,7 +147,8 @@ def test_a_worker_killed_mid_run_loses_nothing(dask_cluster, local_run, tmp_path
     workdir = _collected(tmp_path, CLASS)
     saves = _count_saves(monkeypatch)
     stats = {}
-    with Killer(client, "partly_right", times=1) as killer:
+    # slow_right sleeps two seconds before it answers: its worker dies mid-run, surely.
+    with Killer(client, "slow_right", times=1) as killer:
         results = grade(ASSIGNMENT, workdir, cluster=cluster.address, stats=stats, progress=False)
     assert len(killer.killed) == 1
     assert _scores(results) == _scores(local_results)  # the local scores, every one
@@ -156,8 +157,8 @@ def test_a_worker_killed_mid_run_loses_nothing(dask_cluster, local_run, tmp_path
     assert not (workdir.results / ASSIGNMENT / "history").exists()
     with open_gradebook(workdir) as gb:
         assert sorted(s.student.id for s in gb.find_assignment(ASSIGNMENT).submissions) == sorted(CLASS)
-    assert stats["retried"] == {"partly_right": 2}  # the summary names the task that ran twice
-    assert "partly_right (2 starts)" in grade_module_describe(stats)
+    assert stats["retried"] == {"slow_right": 2}  # the summary names the task that ran twice
+    assert "slow_right (2 starts)" in grade_module_describe(stats)
     client.wait_for_workers(2, timeout=60)  # the nanny started the killed worker again
 
 
