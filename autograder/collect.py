@@ -32,6 +32,7 @@ import re
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -174,15 +175,16 @@ def _owner(parts, notebook):
 
 
 def _read_stamp(entry):
-    """The time an nbgrader timestamp.txt holds (UTC), or None if it holds no time."""
-    with entry.open() as file:
-        text = file.read(200).decode("utf-8", "replace").strip()
-    text = text.removesuffix("UTC").strip()
+    """The time an nbgrader timestamp.txt holds (UTC), or None if it holds no time the grader
+    can read. The student writes this file: any text, any date (one that leaves the calendar
+    once taken to UTC, such as 9999-12-31T23:59:59-14:00), a file that cannot be read."""
     try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
+        with entry.open() as file:
+            text = file.read(200).decode("utf-8", "replace").strip()
+        when = datetime.fromisoformat(text.removesuffix("UTC").strip())
+        return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    except (ValueError, OverflowError, OSError, zipfile.BadZipFile, EOFError, zlib.error):
         return None
-    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
 
 
 def _gather(path, notebook, report):
@@ -294,7 +296,7 @@ def _store(entries, notebook, folder, notes):
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             digest = _copy_capped(entry, target, MAX_NOTEBOOK_STORED if is_notebook else MAX_EXTRA_FILE_BYTES)
-        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError) as error:
+        except (OSError, zipfile.BadZipFile, EOFError, RuntimeError, zlib.error) as error:
             reason = "a file and a folder have the same name" if isinstance(error, (FileExistsError, NotADirectoryError, IsADirectoryError)) else str(error)
             notes.append(f"{_shown(relative)} not collected: {reason}")
             continue

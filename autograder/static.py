@@ -17,6 +17,7 @@ Two kinds of finding, both computed in the grader's process from the submitted t
 
 import ast
 import functools
+import re
 import threading
 from dataclasses import dataclass, field
 
@@ -41,6 +42,20 @@ SUSPICIOUS_ATTRIBUTES = {
 }
 # Bidirectional embeddings, overrides and isolates: they reorder how code is displayed.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+# How much of a notebook's code the grader reads here, outside any sandbox and with no time or
+# memory limit: far more than any honest notebook holds (an exercise's answers are a few KiB),
+# little enough that neither Python's parser (about 500 bytes of memory per byte of source)
+# nor IPython's rewriting of magics (it reads the whole cell again for every magic it
+# rewrites, and gives up with an error after 500) can stall or exhaust the grader. Code beyond
+# it is not read and the notebook goes to an instructor; it still runs, in the sandbox, where
+# the forbidden objects are not there at all.
+MAX_CODE_BYTES = 256 * 1024  # of a notebook's code, all cells together
+MAX_IPYTHON_CELL_BYTES = 32 * 1024  # of one cell that needs IPython's rewriting
+MAX_IPYTHON_LINES = 50  # lines of IPython syntax in a notebook
+# A line IPython rewrites before Python reads it (counted generously): a magic, a shell or
+# help escape at its start (% ! ? , ; /), help at its end (obj?), x = %magic or x = !cmd.
+IPYTHON_LINE = re.compile(r"^\s*[%!?,;/]|\?\s*$|=\s*[%!]", re.MULTILINE)
 
 
 @dataclass
@@ -194,12 +209,32 @@ def _inspect(student_code, forbidden):
     # One visitor for all cells: they share the notebook's namespace, so an import in one
     # cell binds a name used in the next.
     visitor = _Visitor({rule.target: rule.attribute for rule in forbidden}, findings)
+    read = ipython_lines = 0
     for where, source in student_code.items():
         if BIDI_CONTROLS.intersection(source):
             findings.suspicious.append(f"bidirectional control characters, which show the code otherwise than it runs ({where})")
+        size = len(source.encode("utf-8", "surrogatepass"))
+        read += size
+        if read > MAX_CODE_BYTES:
+            findings.suspicious.append(
+                f"more code than the grader reads ({MAX_CODE_BYTES // 1024} KiB in all): not read from {where} on"
+            )
+            break
         try:
-            tree = parse(_python(source))
-        except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+            # Plain Python first: IPython's rewriting leaves it as it is, and is slow on a large cell.
+            tree = parse(source)
+        except SyntaxError:
+            lines = len(IPYTHON_LINE.findall(source))
+            if size > MAX_IPYTHON_CELL_BYTES or ipython_lines + lines > MAX_IPYTHON_LINES:
+                findings.suspicious.append(f"more IPython syntax (%magics, !commands) than the grader reads ({where})")
+                continue
+            ipython_lines += lines
+            try:
+                tree = parse(_python(source))
+            except Exception as error:  # a SyntaxError, or IPython's own limits on hostile text
+                findings.syntax_errors.append(f"{where}: {type(error).__name__}")
+                continue
+        except (ValueError, RecursionError, MemoryError) as error:
             findings.syntax_errors.append(f"{where}: {type(error).__name__}")
             continue
         visitor.where = where

@@ -186,7 +186,7 @@ def judge(check, run_records, hidden_cases):
         if check.kind == "hidden_tests":
             return _judge_hidden(check, record, hidden_cases[check.name])
         return _judge_value(check, record)
-    except (ValueError, TypeError, FloatingPointError) as problem:  # a malformed record
+    except (ValueError, TypeError, ArithmeticError) as problem:  # a malformed record (a shape of inf, ...)
         return tr("{name}: the recorded value is unusable ({problem})", name=check.name, problem=problem)
 
 

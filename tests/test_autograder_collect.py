@@ -172,3 +172,20 @@ def test_names_that_are_not_utf8_are_skipped(tmp_path, workdir):
     assert report.collected == {"ann": "new"}
     assert report.skipped == ["'ann/bad\\udcff\\x1b[31m.txt': the name is not valid UTF-8"]
     assert "\x1b" not in "\n".join(report.lines())  # no escape sequence reaches the terminal
+
+
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "not a time", "\x00\xff" * 50])
+def test_a_time_stamp_the_grader_cannot_read_stops_no_one(tmp_path, workdir, stamp):
+    """A student writes their own timestamp.txt: a date that leaves the calendar once taken
+    to UTC (OverflowError), or no date at all, only makes the grader use the archive's time,
+    for that student; the others are collected as usual."""
+    folder = tmp_path / "class"
+    for student in ("ann", "bo"):
+        (folder / student).mkdir(parents=True)
+        (folder / student / "toyConv.ipynb").write_text(NOTEBOOK)
+    (folder / "ann" / "timestamp.txt").write_text(stamp, encoding="utf-8", errors="surrogateescape")
+    report = collect("toyConv", folder, workdir)
+    assert report.collected == {"ann": "new", "bo": "new"}
+    manifest = load_manifest(workdir, "toyConv")["students"]
+    assert manifest["ann"]["submitted_from"] == "archive"
+    assert "timestamp.txt holds no time the grader can read; the archive's time was used" in report.notes["ann"]

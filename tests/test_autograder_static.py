@@ -2,8 +2,9 @@
 
 import pytest
 
+from autograder import static
 from autograder.probes import Forbidden
-from autograder.static import inspect_code
+from autograder.static import MAX_CODE_BYTES, MAX_IPYTHON_CELL_BYTES, MAX_IPYTHON_LINES, inspect_code
 
 RULES = [Forbidden("scratchcnn.layers.Convolution", "write it yourself")]
 
@@ -76,3 +77,55 @@ def test_bidirectional_controls_in_code_ask_for_a_human_look():
     findings = inspect_code({"your answer": tricky}, ())
     assert any("bidirectional" in reason and "your answer" in reason for reason in findings.suspicious)
     assert not inspect_code({"your answer": 'access = "user"\n'}, ()).suspicious
+
+
+def _ipython_calls(monkeypatch):
+    """The cells the inspection hands to IPython's rewriting (recorded, then rewritten)."""
+    calls = []
+    rewrite = static._python
+    monkeypatch.setattr(static, "_python", lambda source: calls.append(source) or rewrite(source))
+    return calls
+
+
+def test_plain_python_is_read_without_ipython_and_magics_with_it(monkeypatch):
+    calls = _ipython_calls(monkeypatch)
+    code = {"setup": "import scratchcnn.layers as L", "plain": "x = L.Convolution(W, b)", "magic": "%time 0\ny = L.Convolution(W, b)"}
+    assert inspect_code(code, RULES).forbidden == {"scratchcnn.layers.Convolution": ["plain, line 1", "magic, line 2"]}
+    assert calls == [code["magic"]]
+
+
+def test_a_flood_of_magics_is_not_rewritten_and_goes_to_an_instructor(monkeypatch):
+    """IPython reads a whole cell again for every magic it rewrites (minutes for a few
+    hundred magics in a large cell, in the grader's process) and raises RuntimeError after
+    500: the grader rewrites only so many lines, in cells of bounded size."""
+    calls = _ipython_calls(monkeypatch)
+    flood = "%time 0\n" * 501
+    big = "%time 0\n" + "x = 0\n" * (MAX_IPYTHON_CELL_BYTES // 6)
+    small = {f"cell {k}": "%time 0\n" * 10 for k in range(MAX_IPYTHON_LINES // 10 + 1)}
+    findings = inspect_code({"flood": flood, "big": big, **small}, RULES)
+    assert findings.suspicious == [
+        f"more IPython syntax (%magics, !commands) than the grader reads ({where})"
+        for where in ("flood", "big", f"cell {MAX_IPYTHON_LINES // 10}")
+    ]
+    assert calls == ["%time 0\n" * 10] * (MAX_IPYTHON_LINES // 10)  # within the bound, rewritten as usual
+    assert not findings.syntax_errors
+
+
+def test_ipython_giving_up_is_a_syntax_note_not_a_grader_failure(monkeypatch):
+    def give_up(source):
+        raise RuntimeError("Input transformation still changing after 500 iterations. Aborting.")
+
+    monkeypatch.setattr(static, "_python", give_up)
+    assert inspect_code({"cell": "%time 0"}, RULES).syntax_errors == ["cell: RuntimeError"]
+
+
+def test_code_beyond_what_the_grader_reads_is_not_parsed(monkeypatch):
+    """Python's parser takes about 500 bytes of memory per byte of source: a notebook's code
+    is read up to MAX_CODE_BYTES, the rest left to an instructor (and to the sandbox)."""
+    parsed = []
+    monkeypatch.setattr(static, "parse", lambda source: parsed.append(len(source)) or static.ast.parse(source))
+    cell = "x = [" + "0, " * (MAX_CODE_BYTES // 9) + "]\n"  # a third of the bound
+    code = {"first": cell, "second": cell, "third": cell, "fourth": "from scratchcnn.layers import Convolution"}
+    findings = inspect_code(code, RULES)
+    assert findings.suspicious == [f"more code than the grader reads ({MAX_CODE_BYTES // 1024} KiB in all): not read from third on"]
+    assert len(parsed) == 2 and not findings.forbidden

@@ -103,6 +103,15 @@ def test_malformed_or_failed_records_fail_the_check(bad_record):
     assert verdict.score == 0 and verdict.messages[0].startswith("out:")
 
 
+@pytest.mark.parametrize("shape", [[float("inf")], [float("nan"), 2], [1e300, 2]])
+def test_a_shape_that_is_no_shape_fails_the_check_not_the_grader(shape):
+    """An object whose .shape is (inf,): np.shape reads it, the record holds it; the check
+    fails as the student's, never as the grader's failure (an OverflowError or ValueError
+    from int())."""
+    verdict = judge_cell("t", 3, parse_checks(CELL), dict(_all_right(11), shape=_record("shape", shape)), _cases(11), "")
+    assert verdict.score == 0 and verdict.messages[0].startswith("shape")
+
+
 def test_checks_that_recorded_nothing_fail_with_the_reason():
     verdict = judge_cell("t", 3, parse_checks(CELL), {}, _cases(11), "the cell stopped with NameError: x")
     assert verdict.messages == [
