@@ -51,7 +51,7 @@ BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u206
 # it is not read and the notebook goes to an instructor; it still runs, in the sandbox, where
 # the forbidden objects are not there at all.
 MAX_CODE_BYTES = 256 * 1024  # of a notebook's code, all cells together
-MAX_IPYTHON_CELL_BYTES = 32 * 1024  # of one cell that needs IPython's rewriting
+MAX_IPYTHON_CELL_BYTES = 16 * 1024  # of one cell that needs IPython's rewriting (a second or so at the most)
 MAX_IPYTHON_LINES = 50  # lines of IPython syntax in a notebook
 # A line IPython rewrites before Python reads it (counted generously): a magic, a shell or
 # help escape at its start (% ! ? , ; /), help at its end (obj?), x = %magic or x = !cmd.
