@@ -112,21 +112,29 @@ def row(benchmark, workload, unit, ours, theirs, target, load=None, timed=True, 
     }
 
 
-def reference_alone(module, function, *args):
-    """Per-round measurements of the reference alone: ``module.function(*args)`` run in a
-    fresh Python process (bench/ on its path), which prints them as JSON on its last line.
-
-    Why: in one process, each library finds the memory allocator as the other left it.
-    PyTorch's convolution backward was measured at 4 ms after PyTorch's own training step
-    and at 13 to 16 ms after scratchcnn's, the slowdown the same in every round (so no
-    spread to flag it): a ratio against that would flatter scratchcnn."""
+def in_fresh_process(module, function, *args, environment=None):
+    """``module.function(*args)`` run in a fresh Python process (bench/ on its path,
+    ``environment`` added to its environment variables), which prints its measurements as
+    JSON on its last line: returned decoded."""
     import subprocess
     import sys
 
     bench = Path(__file__).resolve().parent
     code = f"import sys; sys.path.insert(0, {str(bench)!r}); import {module}; {module}.{function}(*{args!r})"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    env = dict(os.environ, **(environment or {}))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def reference_alone(module, function, *args, environment=None):
+    """Per-round measurements of the reference alone, in a process of its own (see
+    :func:`in_fresh_process`).
+
+    Why: in one process, each library finds the memory allocator as the other left it.
+    PyTorch's convolution backward was measured at 4 ms after PyTorch's own training step
+    and at 13 to 16 ms after scratchcnn's, the slowdown the same in every round (so no
+    spread to flag it): a ratio against that would flatter scratchcnn."""
+    return in_fresh_process(module, function, *args, environment=environment)
 
 
 def _side(side, unit):

@@ -32,7 +32,10 @@ CONFIGS = [
     ((1, 15, 15), {"filter_num": 5, "filter_size": 3, "pad": 1, "stride": 2}, 9, 3, 2),
 ]
 TARGET = 0.95  # accuracy the trained network must reach on the hidden digits
-BATCH = 500  # digits per call of the student's predict (bounds the sandbox's memory)
+# Digits per call of the student's predict. It bounds the sandbox's memory, and it is faster
+# than larger batches: the library's SimpleConvNet predicts the 10,000 digits in 0.9 s at 200
+# and 1.3 s at 500 on one core (a batch's intermediate arrays then outgrow the cache).
+BATCH = 200
 
 
 def _param_shapes(input_dim, conv_param, hidden_size, output_size):
