@@ -294,14 +294,14 @@ def test_fold_disjoint_windows_equals_fold_windows(rng, N, C, H, W, FH, FW, stri
     OH, OW = conv_output_size(H, FH, stride, pad), conv_output_size(W, FW, stride, pad, axis="W")
     G = rng.standard_normal((N, C, OH, OW, FH, FW)).astype(np.float32)
     expected = fold_windows(lambda i, j: G[..., i, j], (N, C, H, W), FH, FW, stride, pad, like=G)
-    actual = fold_disjoint_windows(lambda i, j, out: np.copyto(out, G[..., i, j]), (N, C, H, W), FH, FW, stride, pad, np.float32)
+    actual = fold_disjoint_windows(lambda i, j, out, part: np.copyto(out, G[part][..., i, j]), (N, C, H, W), FH, FW, stride, pad, np.float32)
     assert actual.dtype == np.float32
     np.testing.assert_array_equal(actual, expected)
 
 
 def test_fold_disjoint_windows_refuses_overlapping_windows():
     with pytest.raises(ValueError, match="overlap"):
-        fold_disjoint_windows(lambda i, j, out: None, (1, 1, 4, 4), 2, 2, 1, 0, np.float64)
+        fold_disjoint_windows(lambda i, j, out, part: None, (1, 1, 4, 4), 2, 2, 1, 0, np.float64)
 
 
 def test_pad_images_keeps_the_dtype_and_equals_np_pad(rng):

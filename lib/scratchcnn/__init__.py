@@ -10,6 +10,7 @@ The reference library of the course. Each module is one idea:
 * :mod:`scratchcnn.networks`   SimpleConvNet, DeepConvNet
 * :mod:`scratchcnn.trainer`    Trainer, the training loop
 * :mod:`scratchcnn.seeding`    where the random numbers come from (``np.random.seed`` repeats a run)
+* :mod:`scratchcnn.threads`    how the larger layers share a batch between the cores
 * :mod:`scratchcnn.datasets`   MNIST (full, from the web or a folder) and an offline subset
 * :mod:`scratchcnn.visualize`  filters, feature maps, learning curves, confusion matrices
 """

@@ -25,21 +25,24 @@ its last column.
 
 **Cache-sized parts.** A batch's col matrix is several megabytes, more than a core's
 cache: by the time the next step reads it (the product, the fold), it has been pushed out
-to main memory and must be fetched again. So the batch is cut into parts of about 1 MiB of
+to main memory and must be fetched again. So the batch is cut into parts of about 2 MiB of
 col each (:func:`batch_parts`) and each part goes through all the steps before the next
-one starts, while its arrays are still in the cache. (Running the parts on several threads
-at once was measured too: faster for a lone convolution, slower for a training step, whose
-other layers then compete with it; the parts run one after the other.)
+one starts, while its arrays are still in the cache. With several threads
+(:mod:`scratchcnn.threads`) each thread takes a slice of the batch and runs its parts in turn.
 """
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from .threads import over_batch
 from .util import conv_output_size
 
-# A part's col matrix is kept near 1 MiB, so that it and the arrays computed from it stay in
-# a core's cache while they are used (measured best between 0.5 and 1.5 MiB on a 4 MiB cache).
-PART_BYTES = 1 << 20
+# A part's col matrix is kept near 2 MiB, so that it and the arrays computed from it stay in
+# a core's cache while they are used. On one thread 0.5 to 2 MiB do equally well; with two,
+# fewer and larger parts do better (the benchmark's convolution, forward and backward: 9.0 ms
+# with 1 MiB, 8.1 with 1.5, 7.1 with 2), as each part also costs some Python that holds
+# the interpreter lock. Beyond 2 MiB the peak memory of a training step grows past PyTorch's.
+PART_BYTES = 2 << 20
 
 
 def batch_parts(N, image_bytes):
@@ -86,7 +89,12 @@ def wide_col(x, filter_h, filter_w, pad, dtype):
     x: (n, C, H, W) -> (n, C*FH*FW + 1, OH*Wp): per image, one row per filter cell (c, i, j),
     in the (C, FH, FW) order of ``W.reshape(FN, -1)``, then the ones that multiply the bias.
     """
-    windows = wide_windows(x, filter_h, filter_w, pad)
+    return augmented_col(wide_windows(x, filter_h, filter_w, pad), dtype)
+
+
+def augmented_col(windows, dtype):
+    """windows: (n, C, FH, FW, L), a view from :func:`wide_windows` -> the wide col matrix
+    (n, C*FH*FW + 1, L), its last row all ones (see :func:`wide_col`)."""
     n, C, FH, FW, L = windows.shape
     col = np.empty((n, C * FH * FW + 1, L), dtype=dtype)
     col[:, :-1].reshape(windows.shape)[...] = windows  # the one copy, C*FH*FW runs per image
@@ -139,9 +147,16 @@ def conv_forward(x, W, b, pad):
     dtype = np.result_type(x, W, b)
     filters = _filter_matrix(W, b, dtype)
     wide = np.empty((N, FN, OH * Wp), dtype=dtype)
+    image_bytes = _col_bytes(C, FH, FW, OH, Wp, dtype)
 
-    for images in batch_parts(N, _col_bytes(C, FH, FW, OH, Wp, dtype)):
-        np.matmul(filters, wide_col(x[images], FH, FW, pad, dtype), out=wide[images])
+    def convolve(part):  # one thread's slice of the batch, in cache-sized parts
+        # The slice's windows (a view: only the padding is copied) are listed once; the
+        # parts copy theirs. Little Python per part: a thread holds the interpreter lock then.
+        windows, wide_part = wide_windows(x[part], FH, FW, pad), wide[part]
+        for images in batch_parts(len(windows), image_bytes):
+            np.matmul(filters, augmented_col(windows[images], dtype), out=wide_part[images])
+
+    over_batch(convolve, N, x.size * FH * FW)
     return wide.reshape(N, FN, OH, Wp)[..., :OW]  # drop the wrapped windows
 
 
@@ -162,18 +177,25 @@ def conv_backward(x, W, dout, pad, input_grad=True):
     # The gradient of the flattened padded images; dx is a view of its inner cells.
     flat = np.empty((N, C, Hp * Wp + FW - 1), dtype=dtype) if input_grad else None
 
-    dW_db = 0
-    for images in batch_parts(N, _col_bytes(C, FH, FW, OH, Wp, dtype)):
-        col = wide_col(x[images], FH, FW, pad, dtype)  # recomputed from x, as Convolution does
-        n = col.shape[0]
-        # dout, Wp wide: zeros for the wrapped windows, which must not count.
-        wide = np.empty((n, FN, OH, Wp), dtype=dtype)
-        wide[..., :OW] = dout[images]
-        wide[..., OW:] = 0
-        wide = wide.reshape(n, FN, OH * Wp)
-        dW_db = dW_db + (wide @ col.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW + 1)
-        if input_grad:
-            dcol = (W_matrix.T @ wide).reshape(n, C, FH, FW, OH * Wp)
-            fold_wide(dcol, flat[images], Wp, FH, FW)
+    image_bytes = _col_bytes(C, FH, FW, OH, Wp, dtype)
+
+    def gradients(part):  # one thread's slice of the batch, in cache-sized parts: its [dW | db]
+        windows, dout_part = wide_windows(x[part], FH, FW, pad), dout[part]
+        dW_db = 0
+        for images in batch_parts(len(windows), image_bytes):
+            col = augmented_col(windows[images], dtype)  # recomputed from x, as Convolution does
+            n = col.shape[0]
+            # dout, Wp wide: zeros for the wrapped windows, which must not count.
+            wide = np.empty((n, FN, OH, Wp), dtype=dtype)
+            wide[..., :OW] = dout_part[images]
+            wide[..., OW:] = 0
+            wide = wide.reshape(n, FN, OH * Wp)
+            dW_db = dW_db + (wide @ col.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW + 1)
+            if input_grad:
+                dcol = (W_matrix.T @ wide).reshape(n, C, FH, FW, OH * Wp)
+                fold_wide(dcol, flat[part][images], Wp, FH, FW)
+        return dW_db
+
+    dW_db = sum(over_batch(gradients, N, x.size * FH * FW))
     dx = flat[:, :, : Hp * Wp].reshape(N, C, Hp, Wp)[:, :, pad : pad + H, pad : pad + Wd] if input_grad else None
     return dx, dW_db[:, :-1].reshape(W.shape), dW_db[:, -1]

@@ -21,6 +21,7 @@ import numpy as np
 from . import fastconv
 from .functions import check_targets, log_softmax, nll_loss, sigmoid
 from .seeding import as_generator
+from .threads import over_batch
 from .util import (
     _check_int,
     check_images,
@@ -69,16 +70,30 @@ class Relu:
         self.mask = None
 
     def forward(self, x):
-        out = np.maximum(x, 0)
-        # The mask is read from out, not x: the same cells (out > 0 exactly where x > 0), and
-        # out is stored compactly even when x is a view, such as a convolution's output.
-        self.mask = out > 0
+        x = np.asarray(x)
+        out = np.empty(x.shape, dtype=np.result_type(x, 0))
+        self.mask = np.empty(x.shape, dtype=bool)
+
+        def relu(part):  # a slice of the batch: the threads split it (see scratchcnn.threads)
+            np.maximum(x[part], 0, out=out[part])
+            # The mask is read from out, not x: the same cells (out > 0 exactly where x > 0),
+            # and out is stored compactly even when x is a view, such as a convolution's output.
+            np.greater(out[part], 0, out=self.mask[part])
+
+        over_batch(relu, len(x) if x.ndim else 0, x.size)
         return out
 
     def backward(self, dout):
         _check_dout(dout, None if self.mask is None else self.mask.shape, "Relu")
-        # Multiplying by the boolean mask is several times faster than np.where(mask, dout, 0).
-        return dout * self.mask
+        dout = np.asarray(dout)
+        dx = np.empty(dout.shape, dtype=np.result_type(dout, self.mask))
+
+        def relu_grad(part):
+            # Multiplying by the boolean mask is several times faster than np.where(mask, dout, 0).
+            np.multiply(dout[part], self.mask[part], out=dx[part])
+
+        over_batch(relu_grad, len(dout) if dout.ndim else 0, dout.size)
+        return dx
 
 
 class Sigmoid:
@@ -131,13 +146,27 @@ class Affine:
             )
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], D)
-        return self.x @ self.W + self.b
+        out = np.empty((len(x), self.W.shape[1]), dtype=np.result_type(x, self.W, self.b))
+
+        def affine(part):  # a slice of the batch: the threads split it (see scratchcnn.threads)
+            np.add(self.x[part] @ self.W, self.b, out=out[part])
+
+        over_batch(affine, len(x), self.x.size + self.W.size)
+        return out
 
     def backward(self, dout):
         _check_dout(dout, None if self.x is None else (self.x.shape[0], self.W.shape[1]), "Affine")
-        self.dW = self.x.T @ dout
+        dout = np.asarray(dout)
+        dx = np.empty(self.x.shape, dtype=np.result_type(dout, self.W))
+
+        def affine_grad(part):  # returns this slice's share of dW, the sum over its samples
+            np.matmul(dout[part], self.W.T, out=dx[part])
+            return self.x[part].T @ dout[part]
+
+        # dW = x.T @ dout is a sum over the samples: the slices' shares add up to it.
+        self.dW = sum(over_batch(affine_grad, len(dout), self.x.size + self.W.size))
         self.db = np.sum(dout, axis=0)
-        return (dout @ self.W.T).reshape(self.original_x_shape)
+        return dx.reshape(self.original_x_shape)
 
 
 class SoftmaxWithLoss:
@@ -492,21 +521,14 @@ class Pooling:
             # ...and cannot win a tie either: the first real cell of each window is made its
             # maximum, whatever it holds (the cells before it are all padding).
             first_real = first_real_cell(*x.shape[2:], self.pool_h, self.pool_w, self.stride, self.pad)
-            out = windows[..., 0, 0].copy()
+            out = np.empty(windows.shape[:4], dtype=x.dtype)
             # Window positions fit in int8 for any window up to 11x11; int16 beyond.
-            self.arg_max = np.zeros(out.shape, dtype=np.min_scalar_type(-self.pool_h * self.pool_w))
-            cell = np.empty_like(out)
-            for k, i, j in self._cells()[1:]:
-                # Cell (i, j) of every window, copied once into a compact array: the two
-                # passes below then read it faster than the scattered window cells.
-                np.copyto(cell, windows[..., i, j])
-                better = cell > out  # strictly: the first maximum wins a tie
-                if self.pad:
-                    better |= first_real == k  # (OH, OW), the same for every image and channel
-                np.maximum(out, cell, out=out)
-                # k grows along the walk, so the last k that beat the maximum so far is the
-                # largest such k: a max() records it without a slow np.where.
-                np.maximum(self.arg_max, better * self.arg_max.dtype.type(k), out=self.arg_max)
+            self.arg_max = np.empty(out.shape, dtype=np.min_scalar_type(-self.pool_h * self.pool_w))
+
+            def max_pool(part):  # a slice of the batch: the threads split it (see scratchcnn.threads)
+                self._max_of_windows(windows[part], first_real, out[part], self.arg_max[part])
+
+            over_batch(max_pool, len(x), x.size)
         else:
             windows = sliding_windows(x, self.pool_h, self.pool_w, self.stride, self.pad, pad_value=0)
             # Integer images average to floats; float32 stays float32.
@@ -518,22 +540,44 @@ class Pooling:
         self.out_shape = out.shape
         return out
 
+    def _max_of_windows(self, windows, first_real, out, arg_max):
+        """The maximum of each window into ``out`` and its position into ``arg_max``.
+
+        windows: (n, C, OH, OW, pool_h, pool_w) view; out, arg_max: (n, C, OH, OW);
+        first_real: (OH, OW), see :func:`first_real_cell`. A walk over the window's cells.
+        """
+        np.copyto(out, windows[..., 0, 0])
+        arg_max[...] = 0
+        cell = np.empty_like(out)
+        for k, i, j in self._cells()[1:]:
+            # Cell (i, j) of every window, copied once into a compact array: the two
+            # passes below then read it faster than the scattered window cells.
+            np.copyto(cell, windows[..., i, j])
+            better = cell > out  # strictly: the first maximum wins a tie
+            if self.pad:
+                better |= first_real == k  # (OH, OW), the same for every image and channel
+            np.maximum(out, cell, out=out)
+            # k grows along the walk, so the last k that beat the maximum so far is the
+            # largest such k: a max() records it without a slow np.where.
+            np.maximum(arg_max, better * arg_max.dtype.type(k), out=arg_max)
+
     def backward(self, dout):
         """dout: (N, C, OH, OW) -> dx: (N, C, H, W)."""
         _check_dout(dout, self.out_shape, "Pooling")
         dout = np.asarray(dout)
         # window_grad(i, j) gives the gradient of cell (i, j) of every window; with ``out``
-        # (windows that do not overlap) it writes it there, straight into dx.
+        # (windows that do not overlap) it writes it there, straight into dx; ``part``: only
+        # for a slice of the batch.
         if self.mode == "max":
             # Only the maximum of each window reached the output: all its gradient goes there.
-            def window_grad(i, j, out=None):
-                return np.multiply(dout, self.arg_max == i * self.pool_w + j, out=out)
+            def window_grad(i, j, out=None, part=...):
+                return np.multiply(dout[part], self.arg_max[part] == i * self.pool_w + j, out=out)
         else:
             # Every cell of a window contributed 1/(pool_h*pool_w) of the average.
             share = dout / (self.pool_h * self.pool_w)
 
-            def window_grad(i, j, out=None):
-                return share if out is None else np.copyto(out, share)
+            def window_grad(i, j, out=None, part=...):
+                return share if out is None else np.copyto(out, share[part])
         dtype = np.result_type(self.input_dtype, dout.dtype)
         window = (self.input_shape, self.pool_h, self.pool_w, self.stride, self.pad)
         if self.stride >= max(self.pool_h, self.pool_w):

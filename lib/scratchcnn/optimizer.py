@@ -12,6 +12,8 @@ and Momentum keep the book's lr = 0.01 (torch's SGD defaults to 0.001).
 
 import numpy as np
 
+from .threads import over_batch
+
 __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "get_optimizer"]
 
 
@@ -125,6 +127,18 @@ class Adam(Optimizer):
     def _step(self, key, param, grad):
         m = self._buffer("m", key, param)
         v = self._buffer("v", key, param)
+        grad = np.asarray(grad)
+        step = self.lr / (1 - self.beta1**self.iter)
+        v_scale = np.sqrt(1 - self.beta2**self.iter)
+
+        def adam(part):  # a slice of the rows: the threads split a large matrix (see scratchcnn.threads)
+            self._adam(param[part], grad[part], m[part], v[part], step, v_scale)
+
+        over_batch(adam, len(param) if param.ndim else 0, param.size)
+
+    def _adam(self, param, grad, m, v, step, v_scale):
+        """The update of the class docstring, in place; step = lr / (1 - beta1^t),
+        v_scale = sqrt(1 - beta2^t)."""
         # One scratch array for every intermediate, filled with out=: the same operations in
         # the same order as the formulas above (so the same numbers), without allocating a
         # new parameter-sized array for each of them.
@@ -135,9 +149,8 @@ class Adam(Optimizer):
         tmp *= 1 - self.beta2
         v *= self.beta2
         v += tmp  # v = beta2*v + (1-beta2)*g*g
-        step = self.lr / (1 - self.beta1**self.iter)
         denom = np.sqrt(v, out=tmp)
-        denom /= np.sqrt(1 - self.beta2**self.iter)
+        denom /= v_scale
         denom += self.eps
         np.divide(m, denom, out=tmp)  # m_hat / (sqrt(v_hat) + eps), up to the factor in step
         tmp *= step

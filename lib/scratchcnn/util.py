@@ -18,6 +18,8 @@ import numbers
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .threads import over_batch
+
 __all__ = [
     "conv_output_size",
     "check_real",
@@ -200,10 +202,12 @@ def fold_disjoint_windows(window_grad, input_shape, filter_h, filter_w, stride, 
     pooling). Same result as :func:`fold_windows`, about twice as fast; the tests check the
     two against each other.
 
-    ``window_grad(i, j, out)`` writes the values of cell (i, j) of every window into ``out``,
-    an (N, C, OH, OW) view of the result's cells (so that no array is made only to be copied
-    there), e.g. ``np.multiply(dout, mask_ij, out=out)``. The result, dx: (N, C, H, W) in
-    ``dtype``, is stored row by row (C order).
+    ``window_grad(i, j, out, part)`` writes the values of cell (i, j) of the windows of the
+    images ``part`` (a slice of the batch, or ``...`` for all) into ``out``, an (n, C, OH, OW)
+    view of the result's cells (so that no array is made only to be copied there), e.g.
+    ``np.multiply(dout[part], mask_ij[part], out=out)``. The threads split the batch (see
+    :mod:`scratchcnn.threads`). The result, dx: (N, C, H, W) in ``dtype``, is stored row by
+    row (C order).
     """
     if stride < filter_h or stride < filter_w:
         raise ValueError(f"windows of {filter_h}x{filter_w} at stride {stride} overlap; use fold_windows")
@@ -215,9 +219,14 @@ def fold_disjoint_windows(window_grad, input_shape, filter_h, filter_w, stride, 
     # Cells no window covers (gaps, padding) must be 0; when the windows tile the image,
     # every cell is written below and the zero-fill can be skipped.
     img = np.empty(shape, dtype=dtype) if tiled else np.zeros(shape, dtype=dtype)
-    for i in range(filter_h):
-        for j in range(filter_w):
-            window_grad(i, j, out=img[:, :, i : i + stride * OH : stride, j : j + stride * OW : stride])
+
+    def fold(part):
+        for i in range(filter_h):
+            for j in range(filter_w):
+                cells = img[part][:, :, i : i + stride * OH : stride, j : j + stride * OW : stride]
+                window_grad(i, j, out=cells, part=part)
+
+    over_batch(fold, N, N * C * OH * OW * filter_h * filter_w)
     return img[:, :, pad : pad + H, pad : pad + W]
 
 
