@@ -25,8 +25,8 @@ its last column.
 
 **Cache-sized parts.** A batch's col matrix is several megabytes, more than a core's
 cache: by the time the next step reads it (the product, the fold), it has been pushed out
-to main memory and must be fetched again. So the batch is cut into parts of about 2 MiB of
-col each (:func:`batch_parts`) and each part goes through all the steps before the next
+to main memory and must be fetched again. So the batch is cut into parts of about 1.5 MiB
+of col each (:func:`batch_parts`) and each part goes through all the steps before the next
 one starts, while its arrays are still in the cache. With several threads
 (:mod:`scratchcnn.threads`) each thread takes a slice of the batch and runs its parts in turn.
 """
@@ -37,12 +37,13 @@ from numpy.lib.stride_tricks import as_strided
 from .threads import over_batch
 from .util import conv_output_size
 
-# A part's col matrix is kept near 2 MiB, so that it and the arrays computed from it stay in
-# a core's cache while they are used. On one thread 0.5 to 2 MiB do equally well; with two,
-# fewer and larger parts do better (the benchmark's convolution, forward and backward: 9.0 ms
-# with 1 MiB, 8.1 with 1.5, 7.1 with 2), as each part also costs some Python that holds
-# the interpreter lock. Beyond 2 MiB the peak memory of a training step grows past PyTorch's.
-PART_BYTES = 2 << 20
+# A part's col matrix is kept near 1.5 MiB, so that it and the arrays computed from it stay
+# in a core's cache while they are used. On one thread 0.5 to 2 MiB do equally well; with
+# two, fewer and larger parts do better, as each part also costs some Python that holds the
+# interpreter lock (the benchmark's convolution, forward and backward, on 2 threads: 6.7 ms
+# with 1.5 MiB, 6.1 with 2), but each thread's part adds to the peak memory of a training
+# step (22.7 MiB with 1 MiB, 23.3 with 1.5, 26.1 with 2: PyTorch's is 26).
+PART_BYTES = 3 << 19
 
 
 def batch_parts(N, image_bytes):
