@@ -68,10 +68,10 @@ def test_wide_windows_hold_every_window(rng, N, C, H, W, FN, FH, FW, pad):
 
 
 @pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
-def test_wide_col_is_im2col_plus_a_row_of_ones(rng, N, C, H, W, FN, FH, FW, pad):
+def test_augmented_col_is_im2col_plus_a_row_of_ones(rng, N, C, H, W, FN, FH, FW, pad):
     """Image n's wide col, without the wrapped columns and the ones, is image n's rows of im2col, transposed."""
     x = rng.standard_normal((N, C, H, W))
-    col = fastconv.wide_col(x, FH, FW, pad, np.float64)
+    col = fastconv.augmented_col(fastconv.wide_windows(x, FH, FW, pad), np.float64)
     OH, OW = H + 2 * pad - FH + 1, W + 2 * pad - FW + 1
     assert col.shape == (N, C * FH * FW + 1, OH * (W + 2 * pad))
     np.testing.assert_array_equal(col[:, -1], 1)

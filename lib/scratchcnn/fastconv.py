@@ -84,18 +84,13 @@ def wide_windows(x, filter_h, filter_w, pad):
     )
 
 
-def wide_col(x, filter_h, filter_w, pad, dtype):
+def augmented_col(windows, dtype):
     """The wide col matrix of a stride-1 convolution, augmented with a row of ones.
 
-    x: (n, C, H, W) -> (n, C*FH*FW + 1, OH*Wp): per image, one row per filter cell (c, i, j),
-    in the (C, FH, FW) order of ``W.reshape(FN, -1)``, then the ones that multiply the bias.
+    windows: (n, C, FH, FW, L) from :func:`wide_windows` -> (n, C*FH*FW + 1, L): per image, one
+    row per filter cell (c, i, j), in the (C, FH, FW) order of ``W.reshape(FN, -1)``, then the
+    ones that multiply the bias.
     """
-    return augmented_col(wide_windows(x, filter_h, filter_w, pad), dtype)
-
-
-def augmented_col(windows, dtype):
-    """windows: (n, C, FH, FW, L), a view from :func:`wide_windows` -> the wide col matrix
-    (n, C*FH*FW + 1, L), its last row all ones (see :func:`wide_col`)."""
     n, C, FH, FW, L = windows.shape
     col = np.empty((n, C * FH * FW + 1, L), dtype=dtype)
     col[:, :-1].reshape(windows.shape)[...] = windows  # the one copy, C*FH*FW runs per image
