@@ -153,16 +153,20 @@ def _reference_alone_child(number):
     print(json.dumps([report.time_call(theirs, REPEATS) for _ in range(ROUNDS)]))
 
 
+def _interleaved(ours, theirs):
+    """Per-round medians of both sides, ROUNDS interleaved rounds of REPEATS calls: (ours, theirs)."""
+    import report
+
+    return report.interleave(lambda: report.time_call(ours, REPEATS), lambda: report.time_call(theirs, REPEATS), ROUNDS)
+
+
 def _one_thread_step_child():
     """In a fresh process started with BENCH_THREADS=1: the training step of both libraries,
     interleaved, printed as JSON [ours, theirs] (one list of per-round medians each)."""
     import torch
 
-    import report
-
     torch.set_num_threads(THREADS)
-    ours, theirs = training_step_pair()
-    print(json.dumps(report.interleave(lambda: report.time_call(ours, REPEATS), lambda: report.time_call(theirs, REPEATS), ROUNDS)))
+    print(json.dumps(_interleaved(*training_step_pair())))
 
 
 def one_thread_step_row():
@@ -245,7 +249,7 @@ def main():
     rows = []
     for number, (name, target, make_pair) in enumerate(WORKLOADS):
         ours, theirs = make_pair()
-        ours_ms, theirs_ms = report.interleave(lambda: report.time_call(ours, REPEATS), lambda: report.time_call(theirs, REPEATS), ROUNDS)
+        ours_ms, theirs_ms = _interleaved(ours, theirs)
         alone = report.reference_alone("ops", "_reference_alone_child", number)
         rows.append(report.row("ops", name, "ms", ours_ms, theirs_ms, target, theirs_alone=alone))
     if THREADS > 1:
