@@ -200,9 +200,9 @@ def _peak_step_memory_child(library):
     Plus the transient peak of a step: the kernel's high-water mark of the resident set is
     reset to the current size (Linux: write 5 to /proc/self/clear_refs) and read after one
     more step. The parent starts this process with glibc's mmap threshold fixed at 64 KiB,
-    so every array is mapped when allocated and unmapped when freed: resident memory then
-    follows the live arrays of both libraries, instead of their allocators' reuse of freed
-    memory.
+    so every array is mapped when allocated and unmapped when freed (and scratchcnn leaves
+    malloc's options alone, see scratchcnn.memory): resident memory then follows the live
+    arrays of both libraries, instead of their allocators' reuse of freed memory.
     """
     ours, theirs = training_step_pair()
     step = ours if library == "scratchcnn" else theirs
