@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scratchcnn import fastconv
-from scratchcnn.util import col2im, im2col, sliding_windows
+from scratchcnn.util import col2im, col_by_image, im2col, sliding_windows
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -55,42 +55,16 @@ def random_case(rng, N, C, H, Wd, FN, FH, FW, pad, dtype=np.float64):
 
 
 @pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
-def test_wide_windows_hold_every_window(rng, N, C, H, W, FN, FH, FW, pad):
-    """Column oh*Wp + ow of the wide windows is the window at (oh, ow), for every ow < OW."""
+def test_augmented_col_is_im2col_by_image_plus_a_row_of_ones(rng, N, C, H, W, FN, FH, FW, pad):
+    """Image n's block of the augmented col, without its last row, is image n's rows of
+    im2col, transposed (col_by_image); the last row is all ones."""
     x = rng.standard_normal((N, C, H, W))
-    wide = fastconv.wide_windows(x, FH, FW, pad)
-    windows = sliding_windows(x, FH, FW, 1, pad)  # (N, C, OH, OW, FH, FW)
-    OH, OW = windows.shape[2:4]
-    Wp = W + 2 * pad
-    assert wide.shape == (N, C, FH, FW, OH * Wp)
-    cropped = wide.reshape(N, C, FH, FW, OH, Wp)[..., :OW]
-    np.testing.assert_array_equal(cropped, windows.transpose(0, 1, 4, 5, 2, 3))
-
-
-@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
-def test_augmented_col_is_im2col_plus_a_row_of_ones(rng, N, C, H, W, FN, FH, FW, pad):
-    """Image n's wide col, without the wrapped columns and the ones, is image n's rows of im2col, transposed."""
-    x = rng.standard_normal((N, C, H, W))
-    col = fastconv.augmented_col(fastconv.wide_windows(x, FH, FW, pad), np.float64)
+    col = fastconv.augmented_col(sliding_windows(x, FH, FW, 1, pad), np.float64)
     OH, OW = H + 2 * pad - FH + 1, W + 2 * pad - FW + 1
-    assert col.shape == (N, C * FH * FW + 1, OH * (W + 2 * pad))
+    assert col.shape == (N, C * FH * FW + 1, OH * OW)
+    assert col.flags.c_contiguous
     np.testing.assert_array_equal(col[:, -1], 1)
-    book = im2col(x, FH, FW, 1, pad).reshape(N, OH, OW, C * FH * FW)
-    cropped = col[:, :-1].reshape(N, -1, OH, W + 2 * pad)[..., :OW]
-    np.testing.assert_array_equal(cropped, book.transpose(0, 3, 1, 2))
-
-
-@pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
-def test_fold_wide_is_col2im(rng, N, C, H, W, FN, FH, FW, pad):
-    """fold_wide of a wide dcol (zeros in the wrapped columns) equals col2im of the same dcol."""
-    OH, OW, Wp = H + 2 * pad - FH + 1, W + 2 * pad - FW + 1, W + 2 * pad
-    dcol = np.zeros((N, C, FH, FW, OH, Wp))
-    dcol[..., :OW] = rng.standard_normal((N, C, FH, FW, OH, OW))
-    flat = np.full((N, C, (H + 2 * pad) * Wp + FW - 1), np.nan)  # fold_wide must write every cell
-    fastconv.fold_wide(dcol.reshape(N, C, FH, FW, OH * Wp), flat, Wp, FH, FW)
-    dx = flat[:, :, : (H + 2 * pad) * Wp].reshape(N, C, H + 2 * pad, Wp)[:, :, pad : pad + H, pad : pad + W]
-    book_col = dcol[..., :OW].transpose(0, 4, 5, 1, 2, 3).reshape(N * OH * OW, C * FH * FW)
-    np.testing.assert_allclose(dx, col2im(book_col, (N, C, H, W), FH, FW, 1, pad), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(col[:, :-1], col_by_image(im2col(x, FH, FW, 1, pad), N))
 
 
 @pytest.mark.parametrize("N, C, H, W, FN, FH, FW, pad", CASES, ids=IDS)
@@ -110,7 +84,7 @@ def test_a_batch_in_parts_of_unequal_length_gives_the_books_numbers(rng, monkeyp
     """11 images in parts of one image, or of 2 and 3 images: each part's products land in
     their own images' places, forward and backward."""
     x, weights, b, dout = random_case(rng, 11, 2, 6, 5, 3, 3, 2, 1)
-    image_bytes = fastconv._col_bytes(2, 3, 2, 6, 7, np.float64)  # (C*FH*FW + 1) * OH * Wp numbers
+    image_bytes = fastconv._col_bytes(2, 3, 2, 6, 6, np.float64)  # (C*FH*FW + 1) * OH * OW numbers
     monkeypatch.setattr(fastconv, "PART_BYTES", images_per_part * image_bytes)
     assert {p.stop - p.start for p in fastconv.batch_parts(11, image_bytes)} == lengths
     out = fastconv.conv_forward(x, weights, b, 1)

@@ -1,49 +1,41 @@
-"""The fast path of a stride-1 convolution: "wide rows", the batch in cache-sized parts.
+"""The fast path of a stride-1 convolution: the batch in parts, the bias in the product.
 
 :class:`~scratchcnn.layers.Convolution` takes this path when its stride is 1 (every
-convolution of the book's networks); any other stride uses the book's im2col method. Both
-give the same numbers up to rounding, which the tests check against each other and against
-PyTorch. The book's method stays what a student compares against; this module makes the
-layer about twice as fast (see bench/ops.py). Two ideas, each independent of the other.
+convolution of the book's networks); any other stride runs the book's method, written out in
+the layer. The products are the layer's own: image by image, ``[W | b] @ col_n`` with col_n
+image n's block of im2col, transposed, (C*FH*FW, OH*OW) (see
+:func:`~scratchcnn.util.col_by_image`), which gives image n's (FN, OH*OW) output in the
+output's own (N, FN, OH, OW) order. The tests check the two routes against each other and
+against PyTorch. What this module changes is where the numbers sit while they are used.
 
-**Wide rows.** im2col copies every window into a row of ``col``: N*C*FH*FW*OH runs of only
-OW numbers each, and a short copy costs nearly as much as a long one. With stride 1 there is
-a cheaper listing. Flatten each padded image, Hp x Wp, into one row of Hp*Wp numbers: cell
-(i, j) of the window at output position (oh, ow) is number ``(oh + i)*Wp + (ow + j)``. Now
-compute the output ``Wp`` positions wide instead of OW: the FW - 1 extra positions at the end
-of each output row are windows that wrap around the image's right edge into the next row; they
-are computed and thrown away. In exchange, cell (i, j) of *all* the windows of an image is
-one contiguous run of the flattened image, numbers ``i*Wp + j`` to ``i*Wp + j + OH*Wp - 1``:
-the wide col matrix, (C*FH*FW, OH*Wp) per image, is C*FH*FW long copies (see
-:func:`wide_windows`). The price is (FW - 1)/OW more columns: 2 more for every 32 with 3x3
-filters on 32x32 images, 4 more for every 24 with SimpleConvNet's 5x5 filters on 28x28 digits.
+**Parts of the batch.** A batch's col matrix is many megabytes (11 MiB for 100 images of
+3x32x32 and 3x3 filters), more than a core's cache: made for the whole batch at once, it is
+pushed out to main memory before the products read it, and it adds to the memory a step
+needs. So the batch is cut into parts of a few megabytes of col each (:func:`batch_parts`),
+and each part goes through all the steps (col, the products, in backward the fold of dcol)
+before the next one starts, while its arrays are still near the core. Each part's col is
+copied straight out of the windows view (:func:`~scratchcnn.util.sliding_windows`) into
+the layout the products read (:func:`augmented_col`); the col of the whole batch never
+exists. With several threads (:mod:`scratchcnn.threads`) each thread takes a slice of the
+batch and runs its parts in turn.
 
-The bias rides along in the same product: col gets one more row, all ones, and the filter
+**The bias rides along in the product.** col gets one more row, all ones, and the filter
 matrix one more column, the biases (the "augmented matrix" of an affine map). Forward then
-needs no separate pass to add b, and in backward the same product that gives dW gives db in
-its last column.
-
-**Cache-sized parts.** A batch's col matrix is several megabytes, more than a core's
-cache: by the time the next step reads it (the product, the fold), it has been pushed out
-to main memory and must be fetched again. So the batch is cut into parts of about 1.5 MiB
-of col each (:func:`batch_parts`) and each part goes through all the steps before the next
-one starts, while its arrays are still in the cache. With several threads
-(:mod:`scratchcnn.threads`) each thread takes a slice of the batch and runs its parts in turn.
+needs no separate pass to add b, and in backward the product that gives dW gives db in its
+last column.
 """
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from .threads import over_batch
-from .util import conv_output_size
+from .util import col2im_by_image, conv_output_size, sliding_windows
 
-# A part's col matrix is kept near 1.5 MiB, so that it and the arrays computed from it stay
-# in a core's cache while they are used. On one thread 0.5 to 2 MiB do equally well; with
-# two, fewer and larger parts do better, as each part also costs some Python that holds the
-# interpreter lock (the benchmark's convolution, forward and backward, on 2 threads: 6.7 ms
-# with 1.5 MiB, 6.1 with 2), but each thread's part adds to the peak memory of a training
-# step (22.7 MiB with 1 MiB, 23.3 with 1.5, 26.1 with 2: PyTorch's is 26).
-PART_BYTES = 3 << 19
+# The size of a part's col matrix. Smaller parts stay in a faster cache, but each part costs
+# some Python, which holds the interpreter lock while the other thread waits. Measured on 2
+# cores, 2 threads: the benchmark's convolution backward (bench/ops.py) took 5.4, 5.0, 4.5,
+# 4.4 and 4.5 ms with parts of 1.5, 2, 3, 4 and 6 MiB; a SimpleConvNet training step took the
+# same time with each, and the same peak memory (22.7 MiB; PyTorch's: 26).
+PART_BYTES = 4 << 20
 
 
 def batch_parts(N, image_bytes):
@@ -55,70 +47,24 @@ def batch_parts(N, image_bytes):
     return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
 
 
-def flat_padded(x, pad, slack):
-    """x: (n, C, H, W) -> (n, C, Hp*Wp + slack): each channel padded with ``pad`` zeros on
-    every side (Hp = H + 2P, Wp = W + 2P) and flattened, plus ``slack`` zeros at the end.
-    """
-    n, C, H, W = x.shape
-    Hp, Wp = H + 2 * pad, W + 2 * pad
-    flat = np.zeros((n, C, Hp * Wp + slack), dtype=x.dtype)
-    flat[:, :, : Hp * Wp].reshape(n, C, Hp, Wp)[:, :, pad : pad + H, pad : pad + W] = x
-    return flat
-
-
-def wide_windows(x, filter_h, filter_w, pad):
-    """Every window of a stride-1 convolution, output rows taken Wp wide: a read-only view.
-
-    x: (n, C, H, W) -> (n, C, FH, FW, OH*Wp); entry [k, c, i, j, oh*Wp + ow] is cell (i, j)
-    of the window at (oh, ow), for ow < OW; columns ow >= OW are the wrapped windows. Each
-    [k, c, i, j] is one contiguous run of the flattened padded image.
-    """
-    n, C, H, W = x.shape
-    OH = conv_output_size(H, filter_h, 1, pad, axis="H")
-    Wp = W + 2 * pad
-    # The last run, cell (FH-1, FW-1), ends FW - 1 numbers past the image: that much slack.
-    flat = flat_padded(x, pad, filter_w - 1)
-    s_n, s_c, s = flat.strides
-    return as_strided(
-        flat, (n, C, filter_h, filter_w, OH * Wp), (s_n, s_c, Wp * s, s, s), writeable=False
-    )
-
-
 def augmented_col(windows, dtype):
-    """The wide col matrix of a stride-1 convolution, augmented with a row of ones.
+    """Each image's block of im2col, transposed, augmented with a row of ones.
 
-    windows: (n, C, FH, FW, L) from :func:`wide_windows` -> (n, C*FH*FW + 1, L): per image, one
-    row per filter cell (c, i, j), in the (C, FH, FW) order of ``W.reshape(FN, -1)``, then the
-    ones that multiply the bias.
+    windows: (n, C, OH, OW, FH, FW) from :func:`~scratchcnn.util.sliding_windows` ->
+    (n, C*FH*FW + 1, OH*OW): per image, one row per filter cell (c, i, j), in the (C, FH, FW)
+    order of ``W.reshape(FN, -1)``, one column per window, then the ones that multiply the
+    bias. One copy, C*FH*FW*OH runs of OW numbers per image.
     """
-    n, C, FH, FW, L = windows.shape
-    col = np.empty((n, C * FH * FW + 1, L), dtype=dtype)
-    col[:, :-1].reshape(windows.shape)[...] = windows  # the one copy, C*FH*FW runs per image
+    n, C, OH, OW, FH, FW = windows.shape
+    col = np.empty((n, C * FH * FW + 1, OH * OW), dtype=dtype)
+    col[:, :-1].reshape(n, C, FH, FW, OH, OW)[...] = windows.transpose(0, 1, 4, 5, 2, 3)
     col[:, -1] = 1
     return col
 
 
-def fold_wide(dcol, flat, Wp, filter_h, filter_w):
-    """Adjoint of :func:`wide_windows`: add every window cell back onto its input cell.
-
-    dcol: (n, C, FH, FW, OH*Wp); the wrapped columns (ow >= OW) must hold zeros, as they
-    land on cells of other rows. The result is written into ``flat``: (n, C, Hp*Wp + FW - 1),
-    the flattened padded images (see :func:`flat_padded`). FH*FW additions of long runs per
-    channel; the first one is a copy, so ``flat`` needs no zero-filling where it lands.
-    """
-    L = dcol.shape[-1]
-    flat[:, :, L:] = 0
-    flat[:, :, :L] = dcol[:, :, 0, 0]
-    for i in range(filter_h):
-        for j in range(filter_w):
-            if i or j:
-                start = i * Wp + j
-                flat[:, :, start : start + L] += dcol[:, :, i, j]
-
-
-def _col_bytes(C, filter_h, filter_w, OH, Wp, dtype):
-    """Bytes of one image's augmented wide col, (C*FH*FW + 1, OH*Wp): what sizes the parts."""
-    return (C * filter_h * filter_w + 1) * OH * Wp * np.dtype(dtype).itemsize
+def _col_bytes(C, filter_h, filter_w, OH, OW, dtype):
+    """Bytes of one image's augmented col, (C*FH*FW + 1, OH*OW): what sizes the parts."""
+    return (C * filter_h * filter_w + 1) * OH * OW * np.dtype(dtype).itemsize
 
 
 def _filter_matrix(W, b, dtype):
@@ -128,70 +74,58 @@ def _filter_matrix(W, b, dtype):
 
 
 def conv_forward(x, W, b, pad):
-    """Stride-1 convolution, wide rows, the batch part by part.
+    """Stride-1 convolution, the batch part by part.
 
     x: (N, C, H, W), W: (FN, C, FH, FW), b: (FN,) -> out: (N, FN, OH, OW), the same numbers
-    as ``Convolution(W, b, 1, pad).forward(x)`` computed the book's way. ``out`` is a view
-    of the wide result (N, FN, OH, Wp) without its wrapped columns: cropping it would cost
-    one more pass over the output, and the next layer reads a view as well as a copy.
+    as ``Convolution(W, b, 1, pad).forward(x)`` computed the book's way.
     """
     N, C, H, Wd = x.shape
     FN, _, FH, FW = W.shape
     OH = conv_output_size(H, FH, 1, pad, axis="H")
     OW = conv_output_size(Wd, FW, 1, pad, axis="W")
-    Wp = Wd + 2 * pad
     dtype = np.result_type(x, W, b)
     filters = _filter_matrix(W, b, dtype)
-    wide = np.empty((N, FN, OH * Wp), dtype=dtype)
-    image_bytes = _col_bytes(C, FH, FW, OH, Wp, dtype)
+    out = np.empty((N, FN, OH * OW), dtype=dtype)
+    image_bytes = _col_bytes(C, FH, FW, OH, OW, dtype)
 
     def convolve(part):  # one thread's slice of the batch, in cache-sized parts
         # The slice's windows (a view: only the padding is copied) are listed once; the
         # parts copy theirs. Little Python per part: a thread holds the interpreter lock then.
-        windows, wide_part = wide_windows(x[part], FH, FW, pad), wide[part]
+        windows, out_part = sliding_windows(x[part], FH, FW, 1, pad), out[part]
         for images in batch_parts(len(windows), image_bytes):
-            np.matmul(filters, augmented_col(windows[images], dtype), out=wide_part[images])
+            np.matmul(filters, augmented_col(windows[images], dtype), out=out_part[images])
 
     over_batch(convolve, N, x.size * FH * FW)
-    return wide.reshape(N, FN, OH, Wp)[..., :OW]  # drop the wrapped windows
+    return out.reshape(N, FN, OH, OW)
 
 
 def conv_backward(x, W, dout, pad, input_grad=True):
     """Gradients of :func:`conv_forward`: dout: (N, FN, OH, OW) -> (dx, dW, db).
 
     dx: (N, C, H, W) (None when ``input_grad`` is False), dW: (FN, C, FH, FW), db: (FN,).
-    The book's formulas with the augmented, wide col of each part of the batch, in turn:
-    [dW | db] = dout @ col.T summed over the images, dcol = W.T @ dout, dx = fold(dcol).
+    The book's formulas with the augmented col of each part of the batch, in turn:
+    [dW | db] = dout @ col.T summed over the images, dcol = W.T @ dout, dx = col2im(dcol).
     """
     N, C, H, Wd = x.shape
     FN, _, FH, FW = W.shape
     OH, OW = dout.shape[2:]
-    Wp = Wd + 2 * pad
     dtype = np.result_type(x, W, dout)
     W_matrix = W.reshape(FN, -1).astype(dtype, copy=False)
-    Hp = H + 2 * pad
-    # The gradient of the flattened padded images; dx is a view of its inner cells.
-    flat = np.empty((N, C, Hp * Wp + FW - 1), dtype=dtype) if input_grad else None
-
-    image_bytes = _col_bytes(C, FH, FW, OH, Wp, dtype)
+    dx = np.empty((N, C, H, Wd), dtype=dtype) if input_grad else None
+    image_bytes = _col_bytes(C, FH, FW, OH, OW, dtype)
 
     def gradients(part):  # one thread's slice of the batch, in cache-sized parts: its [dW | db]
-        windows, dout_part = wide_windows(x[part], FH, FW, pad), dout[part]
+        windows, dout_part = sliding_windows(x[part], FH, FW, 1, pad), dout[part]
+        dx_part = dx[part] if input_grad else None
         dW_db = 0
         for images in batch_parts(len(windows), image_bytes):
             col = augmented_col(windows[images], dtype)  # recomputed from x, as Convolution does
             n = col.shape[0]
-            # dout, Wp wide: zeros for the wrapped windows, which must not count.
-            wide = np.empty((n, FN, OH, Wp), dtype=dtype)
-            wide[..., :OW] = dout_part[images]
-            wide[..., OW:] = 0
-            wide = wide.reshape(n, FN, OH * Wp)
-            dW_db = dW_db + (wide @ col.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW + 1)
+            dout_n = dout_part[images].reshape(n, FN, OH * OW)
+            dW_db = dW_db + (dout_n @ col.transpose(0, 2, 1)).sum(axis=0)  # (FN, C*FH*FW + 1)
             if input_grad:
-                dcol = (W_matrix.T @ wide).reshape(n, C, FH, FW, OH * Wp)
-                fold_wide(dcol, flat[part][images], Wp, FH, FW)
+                dx_part[images] = col2im_by_image(W_matrix.T @ dout_n, (n, C, H, Wd), FH, FW, 1, pad)
         return dW_db
 
     dW_db = sum(over_batch(gradients, N, x.size * FH * FW))
-    dx = flat[:, :, : Hp * Wp].reshape(N, C, Hp, Wp)[:, :, pad : pad + H, pad : pad + Wd] if input_grad else None
     return dx, dW_db[:, :-1].reshape(W.shape), dW_db[:, -1]

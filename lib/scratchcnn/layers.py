@@ -336,9 +336,10 @@ class Convolution:
     speed and memory, none changing a single result beyond rounding:
 
     * With stride 1 (every convolution of the book's networks) it takes a faster route to
-      the same products, :mod:`scratchcnn.fastconv`: the windows listed as long runs of the
-      flattened images ("wide rows"), the bias folded into the product, and the batch taken
-      in parts that fit the processor's cache. Other strides run the code below, the book's method.
+      the same products, :mod:`scratchcnn.fastconv`: the batch taken in parts, each part's
+      col copied once and used at once (the col of the whole batch never exists), the bias
+      folded into the product, the cores sharing the batch. Other strides run the code
+      below, the book's method.
     * The product is taken image by image, ``col_W.T @ (image n's rows of col).T``, which
       gives each image's (FN, OH*OW) output already in the output's (N, FN, OH, OW) order:
       no transpose afterwards, and BLAS computes N short, wide products faster than one tall
