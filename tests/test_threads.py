@@ -1,8 +1,9 @@
 """scratchcnn.threads: a batch cut into one slice per thread gives the results of the whole.
 
-Every layer that splits its batch is run split (three threads, every size split) and whole
+Every layer that splits its work is run split (three threads, every size split) and whole
 (one thread), on the same numbers: elementwise results must be identical, sums over the
-batch (dW, db) equal up to the order of their additions.
+split axis (dW, db; Affine's forward, which splits its input features) equal up to the
+order of their additions.
 """
 
 import threading
@@ -137,7 +138,9 @@ def test_affine_split_equals_whole(rng, split):
     W, b = rng.standard_normal((60, 8)), rng.standard_normal(8)
     x, dout = rng.standard_normal((7, 3, 4, 5)), rng.standard_normal((7, 8))
     whole, parts = Affine(W, b), Affine(W, b)
-    _same(split(lambda: parts.forward(x)), whole.forward(x))
+    # Affine splits its D input features, not the batch: its forward is the sum of the slices'
+    # shares, while each slice of dx and of dW is computed as in the whole.
+    _same(split(lambda: parts.forward(x)), whole.forward(x), sums=True)
     _same(split(lambda: parts.backward(dout)), whole.backward(dout))
     _same(parts.dW, whole.dW, sums=True)
     _same(parts.db, whole.db, sums=True)

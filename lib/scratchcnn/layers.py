@@ -146,25 +146,27 @@ class Affine:
             )
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], D)
-        out = np.empty((len(x), self.W.shape[1]), dtype=np.result_type(x, self.W, self.b))
 
-        def affine(part):  # a slice of the batch: the threads split it (see scratchcnn.threads)
-            np.add(self.x[part] @ self.W, self.b, out=out[part])
+        def affine(features):  # a slice of the D input features: the threads split them
+            return self.x[:, features] @ self.W[features]
 
-        over_batch(affine, len(x), self.x.size + self.W.size)
-        return out
+        # x @ W is a sum over the D features, so each thread takes a slice of them (see
+        # scratchcnn.threads) and their shares add up: each thread reads only its rows of
+        # W, where a split of the batch would have every thread read all of W.
+        first, *others = over_batch(affine, D, self.x.size + self.W.size)
+        return sum(others, first + self.b)
 
     def backward(self, dout):
         _check_dout(dout, None if self.x is None else (self.x.shape[0], self.W.shape[1]), "Affine")
         dout = np.asarray(dout)
         dx = np.empty(self.x.shape, dtype=np.result_type(dout, self.W))
+        self.dW = np.empty(self.W.shape, dtype=np.result_type(self.x, dout))
 
-        def affine_grad(part):  # returns this slice's share of dW, the sum over its samples
-            np.matmul(dout[part], self.W.T, out=dx[part])
-            return self.x[part].T @ dout[part]
+        def affine_grad(features):  # a slice of the D input features: its columns of dx, its rows of dW
+            np.matmul(dout, self.W[features].T, out=dx[:, features])  # dx = dout @ W.T
+            np.matmul(self.x[:, features].T, dout, out=self.dW[features])  # dW = x.T @ dout
 
-        # dW = x.T @ dout is a sum over the samples: the slices' shares add up to it.
-        self.dW = sum(over_batch(affine_grad, len(dout), self.x.size + self.W.size))
+        over_batch(affine_grad, self.W.shape[0], self.x.size + self.W.size)
         self.db = np.sum(dout, axis=0)
         return dx.reshape(self.original_x_shape)
 

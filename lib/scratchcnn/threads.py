@@ -7,8 +7,11 @@ all the threads it is given. So the layers whose work grows with the batch hand 
 its slice of one shared output array, and the threads really run at once because NumPy
 releases Python's global interpreter lock inside each operation. Nothing else changes: a
 slice of a batch is a smaller batch, and the layer's code for it is the code a student reads.
-The one difference a split makes is the order in which sums over the batch (``dW``, ``db``)
-add their terms; for a given number of threads that order is fixed, so a run repeats exactly.
+(``Affine`` cuts its D input features instead of its batch: its product reads the whole
+weight matrix, and a slice of the features needs only its own rows of it.) The one
+difference a split makes is the order in which sums over the split axis (``dW``, ``db``,
+``Affine``'s forward) add their terms; for a given number of threads that order is fixed,
+so a run repeats exactly.
 
 While the slices run, BLAS is held to one thread per product: a multi-threaded BLAS call
 returns while its worker threads keep busy-waiting for the next one, and they would take the
@@ -84,8 +87,8 @@ def _one_blas_thread():
 def over_batch(work, N, size):
     """Run ``work(part)`` on every part of a batch of ``N``; return its results, in order.
 
-    ``work`` takes ``part``, a slice of the batch axis (axis 0), and must touch nothing outside
-    it but what it only reads. ``size`` is the number of numbers the call reads, which decides
+    ``work`` takes ``part``, a slice of ``range(N)`` (usually of the batch axis, axis 0), and
+    must write nothing outside it. ``size`` is the number of numbers the call reads, which decides
     whether a split pays. Without a split, ``work(...)`` is called once with ``part`` = ``...``
     (Ellipsis: the whole array, whatever its number of axes).
     """
