@@ -15,10 +15,10 @@ needs_bwrap = pytest.mark.skipif(not sandbox.bwrap_path(), reason="needs bubblew
 LIMITS = Limits(time=30, memory=2**30)
 
 
-def _run(tmp_path, *cells, assignment="toyConv", limits=LIMITS, files=None, use_bwrap=True):
+def _run(tmp_path, *cells, assignment="toyConv", limits=LIMITS, files=None, use_bwrap=True, cpus=1):
     cells = [cell if isinstance(cell, dict) else {"kind": "answer", "source": cell} for cell in cells]
     cells = [dict(cell, index=i) for i, cell in enumerate(cells)]
-    return sandbox.run(load_spec(assignment), cells, tmp_path / "run", files or {}, limits, use_bwrap)
+    return sandbox.run(load_spec(assignment), cells, tmp_path / "run", files or {}, limits, use_bwrap, cpus)
 
 
 def _text(result, index):
@@ -44,6 +44,20 @@ def test_the_student_sees_only_their_own_files_and_a_clean_environment(tmp_path)
     assert not [name for name in environment if "AUTOGRADER" in name or "SECRET" in name or "SEED" in name]
     assert "Read-only file system" in _text(result, 3)
     assert _text(result, 4) == "['0000000000000000', '0000000000000000']\n"  # no capability at all
+
+
+@pytest.mark.parametrize("cpus", [1, 2])
+@pytest.mark.parametrize("use_bwrap", [pytest.param(True, marks=needs_bwrap), False])
+def test_the_notebook_gets_its_cores_as_threads_and_blas_one(tmp_path, cpus, use_bwrap):
+    """scratchcnn's layers split their batch over ``cpus`` threads; BLAS stays on one thread
+    (a busy-waiting BLAS thread pool is what makes too many threads slow)."""
+    check = (
+        "import os\nfrom scratchcnn.threads import over_batch\n"
+        "parts = over_batch(lambda part: part, 100, 1 << 20)  # a large batch: split, one part per thread\n"
+        "print(os.environ['OMP_NUM_THREADS'], os.environ['OPENBLAS_NUM_THREADS'], len(parts))"
+    )
+    result = _run(tmp_path, check, assignment="convnet", use_bwrap=use_bwrap, cpus=cpus)
+    assert _text(result, 0) == f"{cpus} 1 {cpus}\n"
 
 
 @needs_bwrap
@@ -199,7 +213,7 @@ def test_folders_a_student_made_read_only_are_removed(tmp_path):
 
 def test_the_sandbox_site_holds_the_allowed_packages_and_not_pytorch():
     entries = sandbox.site_entries()
-    assert {"numpy", "matplotlib", "IPython", "tqdm"} <= set(entries)
+    assert {"numpy", "matplotlib", "IPython", "tqdm", "threadpoolctl.py"} <= set(entries)
     assert not {"torch", "nbgrader", "scratchcnn", "autograder", "mlxtend"} & set(entries)
     json.dumps(entries)
 
