@@ -93,7 +93,7 @@ def parser():
 
     command = add_command("grade", help="grade the collected submissions")
     command.add_argument("assignment", choices=names)
-    command.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time, sharing the cores (default 1)")
+    command.add_argument("--jobs", type=int, default=1, help="notebooks graded at the same time (default 1)")
     command.add_argument("--timeout", type=float, help="seconds per notebook (default: the assignment's limit)")
     command.add_argument("--force", action="store_true", help="grade again even if nothing changed")
     command.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")

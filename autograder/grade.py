@@ -391,22 +391,11 @@ def prepare_student(context, student, entry):
     return Prepared(student, entry, key, rebuilt, findings, hidden_cases, code_cells, files, notes, language)
 
 
-def cpus_per_notebook(jobs, notebooks):
-    """The cores each of ``jobs`` notebooks running at once may use, when ``notebooks`` wait.
-
-    This machine's cores, shared: with --jobs 1 (or a single notebook) one notebook has them
-    all (scratchcnn's layers split each batch between them), and with as many jobs as cores,
-    which is the fastest way through a large class, each has one.
-    """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, cores // max(1, min(jobs, notebooks)))
-
-
-def run_locally(context, prepared, cpus=1):
+def run_locally(context, prepared):
     """The sandbox run of one prepared student on this machine (``grade --jobs``)."""
     scratch = Path(tempfile.mkdtemp(dir=context.workdir.tmp, prefix=f"{context.assignment}-"))
     try:
-        return sandbox.run(context.spec, prepared.cells, scratch / "run", prepared.files, context.limits, context.use_bwrap, cpus)
+        return sandbox.run(context.spec, prepared.cells, scratch / "run", prepared.files, context.limits, context.use_bwrap)
     finally:
         sandbox.remove_tree(scratch)
 
@@ -444,12 +433,12 @@ def finish_student(context, prepared, run):
     }
 
 
-def grade_student(context, student, entry, cpus=1):
+def grade_student(context, student, entry):
     """Grade one student's collected submission on this machine; returns the result."""
     prepared = prepare_student(context, student, entry)
     if isinstance(prepared, dict):
         return prepared
-    return finish_student(context, prepared, run_locally(context, prepared, cpus))
+    return finish_student(context, prepared, run_locally(context, prepared))
 
 
 def _write_graded_notebook(context, student, rebuilt, run, verdict_outputs, language=editions.ENGLISH):
@@ -538,9 +527,8 @@ def _grader_failed(student, error):
 
 def _local_results(context, manifest, todo, jobs):
     """(student, result) of each student of ``todo`` as soon as it is known, ``jobs`` at a time."""
-    cpus = cpus_per_notebook(jobs, len(todo))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(grade_student, context, s, manifest[s], cpus): s for s in todo}
+        futures = {pool.submit(grade_student, context, s, manifest[s]): s for s in todo}
         for future in as_completed(futures):
             student = futures[future]
             try:

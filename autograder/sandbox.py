@@ -54,7 +54,7 @@ SANDBOX_FILES = "/run/submission"
 SANDBOX_SITE = "/opt/site"
 SANDBOX_COURSE = "/opt/course"
 # What every assignment's sandbox offers besides the standard library (with their dependencies);
-# threadpoolctl is the reference library's own (scratchcnn.threads).
+# threadpoolctl is a dependency of the reference library (scratchcnn.threads).
 BASE_DISTRIBUTIONS = ("numpy", "matplotlib", "ipython", "matplotlib-inline", "tqdm", "threadpoolctl")
 # The grader's modules the runner imports (the assignments' hidden-test definitions too).
 RUNNER_MODULES = ("__init__", "runner", "channel", "notebook", "records", "compare", "messages", "syntax", "probes", "config")
@@ -300,7 +300,7 @@ def bwrap_command(bwrap, files, binds, limits):
     return command + ["sh", "-c", mounts, "sh"] + _sandbox_setup()[1]
 
 
-def _environment(sandboxed, home, tmp, cpus=1):
+def _environment(sandboxed, home, tmp):
     python_path = f"{SANDBOX_SITE}:{SANDBOX_COURSE}" if sandboxed else str(Path(autograder.__file__).resolve().parent.parent)
     return {
         "PATH": "/usr/bin:/bin" if sandboxed else f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -312,14 +312,12 @@ def _environment(sandboxed, home, tmp, cpus=1):
         "TMPDIR": tmp,
         "MPLCONFIGDIR": f"{tmp}/matplotlib",
         "IPYTHONDIR": f"{tmp}/ipython",
-        # ``cpus`` threads for the notebook's own thread pools (scratchcnn's layers split a
-        # batch between them; see grade.cpus_per_notebook), but BLAS always on one: a
-        # multi-threaded BLAS call leaves its threads busy-waiting for the next one, and with
-        # more threads than free cores that makes it far slower, not faster (on 2 cores that
-        # other work kept busy, convnet's solution trained in 40 s with one BLAS thread and in
-        # 222 s with two). scratchcnn holds BLAS to one thread inside its splits anyway.
+        # One thread per submission: --jobs decides how many cores grading uses. More threads
+        # than free cores make BLAS far slower, not faster: on 2 cores that other work kept
+        # busy, convnet's solution trained in 40 s with one thread (two notebooks at a time)
+        # and in 222 s with two threads (one notebook at a time).
         "OPENBLAS_NUM_THREADS": "1",
-        "OMP_NUM_THREADS": str(cpus),
+        "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
     }
 
@@ -377,14 +375,12 @@ def _start(command, environment, cwd, limits, group, fds):
     )
 
 
-def run(spec, cells, scratch, files, limits, use_bwrap=True, cpus=1):
+def run(spec, cells, scratch, files, limits, use_bwrap=True):
     """Run ``cells`` for one student; returns a RunResult.
 
     ``cells``: [{"index", "kind", "source", "cases" (packed inputs of the cell's hidden
     tests), "checks" (the names this cell's records may have)}]; ``scratch`` is an empty
     folder the caller deletes; ``files`` maps relative paths to the student's own files.
-    ``cpus``: the cores the notebook may use (its CPU quota where cgroups work, and its
-    thread count).
     """
     scratch = Path(scratch)
     submitted = scratch / "files"
@@ -403,15 +399,15 @@ def run(spec, cells, scratch, files, limits, use_bwrap=True, cpus=1):
         binds = course_binds(spec, write_library_init(scratch, spec))
         command = bwrap_command(bwrap, submitted, binds, limits) + [_python(), "-S", "-m", "autograder.runner"]
         command += runner_args + ["--files", SANDBOX_FILES]
-        environment, cwd = _environment(True, SANDBOX_HOME, "/tmp", cpus), None
+        environment, cwd = _environment(True, SANDBOX_HOME, "/tmp"), None
     else:
         home, tmp = scratch / "home", scratch / "tmp"
         shutil.copytree(submitted, home)
         tmp.mkdir()
         command = [sys.executable, "-m", "autograder.runner"] + runner_args
-        environment, cwd = _environment(False, str(home), str(tmp), cpus), home
+        environment, cwd = _environment(False, str(home), str(tmp)), home
 
-    group = cgroup.create(cpus=cpus) if cgroup.unavailable_reason() is None else None
+    group = cgroup.create() if cgroup.unavailable_reason() is None else None
     start = time.monotonic()
     try:
         process = _start(command, environment, cwd, limits, group, (commands_read, replies_write))

@@ -1,9 +1,6 @@
-"""autograder.grade: the result key follows what decides a score, and only that; the cores are shared between the notebooks running at once."""
+"""autograder.grade: the result key follows what decides a score, and only that."""
 
-import os
 import shutil
-
-import pytest
 
 from autograder import config, grade, sandbox
 
@@ -39,12 +36,3 @@ def test_the_result_key_follows_what_decides_a_score_and_only_that(tmp_path, mon
         assert changed(package / f"{module}.py"), module
     assert changed(library / "layers.py") and changed(library / "util.py")
     assert changed(specs / "toyConv.py") and changed(specs / "layers.py")
-
-
-@pytest.mark.parametrize(
-    "cores, jobs, notebooks, cpus",
-    [(2, 1, 40, 2), (2, 2, 40, 1), (2, 4, 40, 1), (8, 2, 40, 4), (8, 8, 3, 2), (8, 1, 0, 8), (1, 1, 5, 1)],
-)
-def test_the_cores_are_shared_between_the_notebooks_running_at_once(monkeypatch, cores, jobs, notebooks, cpus):
-    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cores)), raising=False)
-    assert grade.cpus_per_notebook(jobs, notebooks) == cpus

@@ -122,10 +122,10 @@ def test_a_grader_failure_keeps_the_grade_of_the_earlier_run(graded_class, monke
     export_before = rows(workdir)
     real = grade_module.grade_student
 
-    def failing_for_cy(context, student, entry, cpus=1):
+    def failing_for_cy(context, student, entry):
         if student == "cy":
             raise SystemError("AST constructor recursion depth mismatch (before=36, after=31)")
-        return real(context, student, entry, cpus)
+        return real(context, student, entry)
 
     monkeypatch.setattr(grade_module, "grade_student", failing_for_cy)
     results = grade("toyConv", workdir, jobs=2, force=True, progress=False, students=["ada", "cy"], **SANDBOX)
