@@ -8,8 +8,8 @@ image n's block of im2col, transposed, (C*FH*FW, OH*OW) (see
 output's own (N, FN, OH, OW) order. The tests check the two routes against each other and
 against PyTorch. What this module changes is where the numbers sit while they are used.
 
-**Parts of the batch.** A batch's col matrix is many megabytes (11 MiB for 100 images of
-3x32x32 and 3x3 filters), more than a core's cache: made for the whole batch at once, it is
+**Parts of the batch.** A batch's col matrix is many megabytes (11 MiB of float32 for 100
+images of 3x32x32 and 3x3 filters), more than a core's cache: made for the whole batch at once, it is
 pushed out to main memory before the products read it, and it adds to the memory a step
 needs. So the batch is cut into parts of a few megabytes of col each (:func:`batch_parts`),
 and each part goes through all the steps (col, the products, in backward the fold of dcol)
@@ -88,7 +88,7 @@ def conv_forward(x, W, b, pad):
     out = np.empty((N, FN, OH * OW), dtype=dtype)
     image_bytes = _col_bytes(C, FH, FW, OH, OW, dtype)
 
-    def convolve(part):  # one thread's slice of the batch, in cache-sized parts
+    def convolve(part):  # one thread's slice of the batch, part by part
         # The slice's windows (a view: only the padding is copied) are listed once; the
         # parts copy theirs. Little Python per part: a thread holds the interpreter lock then.
         windows, out_part = sliding_windows(x[part], FH, FW, 1, pad), out[part]
@@ -114,7 +114,7 @@ def conv_backward(x, W, dout, pad, input_grad=True):
     dx = np.empty((N, C, H, Wd), dtype=dtype) if input_grad else None
     image_bytes = _col_bytes(C, FH, FW, OH, OW, dtype)
 
-    def gradients(part):  # one thread's slice of the batch, in cache-sized parts: its [dW | db]
+    def gradients(part):  # one thread's slice of the batch, part by part: its [dW | db]
         windows, dout_part = sliding_windows(x[part], FH, FW, 1, pad), dout[part]
         dx_part = dx[part] if input_grad else None
         dW_db = 0

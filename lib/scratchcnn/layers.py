@@ -160,13 +160,14 @@ class Affine:
         _check_dout(dout, None if self.x is None else (self.x.shape[0], self.W.shape[1]), "Affine")
         dout = np.asarray(dout)
         dx = np.empty(self.x.shape, dtype=np.result_type(dout, self.W))
-        self.dW = np.empty(self.W.shape, dtype=np.result_type(self.x, dout))
+        dW = np.empty(self.W.shape, dtype=np.result_type(self.x, dout))
 
         def affine_grad(features):  # a slice of the D input features: its columns of dx, its rows of dW
             np.matmul(dout, self.W[features].T, out=dx[:, features])  # dx = dout @ W.T
-            np.matmul(self.x[:, features].T, dout, out=self.dW[features])  # dW = x.T @ dout
+            np.matmul(self.x[:, features].T, dout, out=dW[features])  # dW = x.T @ dout
 
         over_batch(affine_grad, self.W.shape[0], self.x.size + self.W.size)
+        self.dW = dW
         self.db = np.sum(dout, axis=0)
         return dx.reshape(self.original_x_shape)
 

@@ -44,7 +44,8 @@ def environment_tunes_malloc(environ):
 def keep_freed_memory(environ=os.environ):
     """Ask glibc's malloc to keep freed arrays for reuse (see the module's docstring).
 
-    Returns True when both options were set, False when nothing was changed.
+    Returns True when glibc took both options, False otherwise (the environment tunes malloc,
+    or the C library is not glibc).
     """
     if environment_tunes_malloc(environ):
         return False
@@ -54,4 +55,5 @@ def keep_freed_memory(environ=os.environ):
         return False
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     # mallopt returns 1 on success; musl's returns 0 and changes nothing.
-    return mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1 and mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1
+    taken = [mallopt(option, value) == 1 for option, value in ((M_MMAP_THRESHOLD, MMAP_THRESHOLD), (M_TRIM_THRESHOLD, TRIM_THRESHOLD))]
+    return all(taken)

@@ -80,10 +80,10 @@ class PageWatcher:
         page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
 
     def _failed(self, request):
-        # Aborted foreign requests are reported above. A request of the site that was aborted
-        # was cancelled by the browser (the walk moved on to the next page before the favicon
-        # arrived): a file that is missing answers 404, reported by the response handler.
-        if request.url.startswith(self.base_url) and request.failure != "net::ERR_ABORTED":
+        # Aborted foreign requests are reported above. The browser asks for the favicon after
+        # the page has loaded, and cancels the request when the walk moves on to the next page.
+        cancelled_favicon = request.failure == "net::ERR_ABORTED" and "/favicon." in request.url
+        if request.url.startswith(self.base_url) and not cancelled_favicon:
             self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def take(self):
