@@ -132,3 +132,25 @@ def test_kernels_log_into_their_file_and_the_build_keeps_its_own_stderr(tmp_path
     assert log.read_text() == "from a kernel\n"
     assert "a warning of the build" in err and "from a process started after" in err
     assert "from a kernel" not in err
+
+
+def test_a_log_handler_made_in_one_build_still_writes_in_the_next(tmp_path, capfd):
+    """nbclient's logger gets its handler on the stream sys.stderr is during the first build
+    (the English edition) and writes through it again in the second (the Korean one): that
+    stream must still be open then ("--- Logging error --- I/O operation on closed file"
+    twice in every `make book` before)."""
+    import logging
+
+    logger = logging.getLogger("test_book_execute.builds")
+    logger.propagate = False
+    try:
+        for build in ("English", "Korean"):
+            with execute.kernels_logging_to(tmp_path / "kernels.log"):
+                if not logger.handlers:
+                    logger.addHandler(logging.StreamHandler(sys.stderr))
+                logger.warning("executing a page of the %s build", build)
+        err = capfd.readouterr().err
+    finally:
+        logger.handlers.clear()
+    assert "Logging error" not in err
+    assert "executing a page of the English build" in err and "executing a page of the Korean build" in err

@@ -34,6 +34,7 @@ REPO = Path(__file__).resolve().parents[2]
 ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 # In the build folder: what the kernels of a build wrote about themselves (kernels_logging_to).
 KERNEL_LOG = "kernels.log"
+_terminal = None  # see kernels_logging_to
 
 
 @contextmanager
@@ -49,20 +50,24 @@ def kernels_logging_to(log):
     cell that fails comes back to MyST-NB as an error output, a kernel that dies as an error of
     the execution, and MyST-NB reports both as warnings of the build (an error with ``-W``).
     Kept in a file all the same, for whoever wonders what a kernel said."""
+    global _terminal
     sys.stderr.flush()
-    terminal = os.dup(2)  # the build's own standard error, kept aside
+    # The build's own standard error, kept aside in one stream open for the life of the
+    # process: a logging handler made within (nbclient's) keeps that stream and writes through
+    # it again in the next build (the Korean edition's), which a closed stream would fail.
+    if _terminal is None:
+        _terminal = open(os.dup(2), "w", encoding="utf-8", errors="backslashreplace", buffering=1)
+    else:
+        os.dup2(2, _terminal.fileno())  # aimed at file 2 as it is now
     with open(log, "ab") as handle:
         os.dup2(handle.fileno(), 2)  # inherited by every process started from here on
-    previous, sys.stderr = sys.stderr, open(terminal, "w", encoding="utf-8", errors="backslashreplace",
-                                            buffering=1, closefd=False)
+    previous, sys.stderr = sys.stderr, _terminal
     try:
         yield
     finally:
         sys.stderr.flush()
-        sys.stderr, ours = previous, sys.stderr
-        os.dup2(terminal, 2)
-        ours.close()
-        os.close(terminal)
+        sys.stderr = previous
+        os.dup2(_terminal.fileno(), 2)
 
 
 def toc_pages(root=REPO):
