@@ -83,6 +83,54 @@ def test_a_failing_part_raises_after_every_part_has_ended(split):
     assert sorted(finished) == [3, 6]  # the other parts had ended when the error came through
 
 
+def test_calls_from_two_threads_at_once_each_get_their_own_results(split):
+    """The helpers serve one call at a time; a second call meanwhile runs its parts itself."""
+    entered, release = threading.Event(), threading.Event()
+
+    def slow(part):  # holds the helpers until the other call has run
+        entered.set()
+        release.wait(5)
+        return ("slow", part.start)
+
+    results = {}
+    caller = threading.Thread(target=lambda: results.update(slow=split(lambda: threads.over_batch(slow, 6, 1))))
+    caller.start()
+    try:
+        assert entered.wait(5)
+        assert split(lambda: threads.over_batch(lambda part: ("fast", part.start), 6, 1)) == [("fast", 0), ("fast", 2), ("fast", 4)]
+    finally:
+        release.set()
+        caller.join(5)
+    assert results["slow"] == [("slow", 0), ("slow", 2), ("slow", 4)]
+
+
+def test_a_part_may_split_its_own_work(split):
+    def inner(part):
+        return part.stop - part.start
+
+    def outer(part):
+        return threads.over_batch(inner, 6, 1)  # the helpers are busy: run in turn, not a deadlock
+
+    assert split(lambda: threads.over_batch(outer, 3, 1)) == [[2, 2, 2]] * 3
+
+
+def test_an_interrupted_wait_leaves_the_helpers_usable(split, monkeypatch):
+    """Ctrl-C while the parts run: the next call must not be answered by a part of this one."""
+    real = threads._Helper.outcome
+    calls = []
+
+    def interrupted(helper):
+        calls.append(helper)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return real(helper)
+
+    monkeypatch.setattr(threads._Helper, "outcome", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        split(lambda: threads.over_batch(lambda part: ("first", part.start), 4, 1))
+    assert split(lambda: threads.over_batch(lambda part: ("second", part.start), 4, 1)) == [("second", 0), ("second", 1), ("second", 2)]
+
+
 def test_blas_runs_on_one_thread_while_the_parts_run(split):
     def blas_threads(part):
         return {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}

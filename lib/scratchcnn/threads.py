@@ -25,15 +25,14 @@ and then nothing is split), else the number of CPUs this process may run on.
 
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor, wait
 
 # Below this many numbers (the size of the arrays a call reads), a split costs more than it
 # saves: starting a slice on another thread takes tens of microseconds.
 MIN_SPLIT_SIZE = 1 << 16
 
 _requested = None  # set by set_num_threads
-_executor = None
-_executor_lock = threading.Lock()
+_helpers = []  # the threads that take the parts after the first, made on first use
+_busy = threading.Lock()  # held while over_batch's helpers run a batch
 _blas = None  # threadpoolctl's handle on the loaded BLAS libraries, made on first use
 
 
@@ -55,23 +54,62 @@ def num_threads():
         return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _forget_workers():
-    """In a child process made by fork: the parent's threads are not there, make new ones."""
-    global _executor, _executor_lock
-    _executor, _executor_lock = None, threading.Lock()
+class _Helper:
+    """A thread that runs one part of a batch at a time, handed over by :func:`over_batch`.
+
+    Two locks serve as signals, one each way: ``run`` releases ``_start``, which the thread
+    waits on, and the thread releases ``_end`` when the part is done. (Lighter than a thread
+    pool's futures: a hand-over is one lock release and one wake-up, which matters because a
+    training step makes about ten of them, and on a virtual machine each wake-up of a
+    sleeping core costs tens of microseconds.)
+    """
+
+    def __init__(self, name):
+        self._start, self._end = threading.Lock(), threading.Lock()
+        self._start.acquire()
+        self._end.acquire()
+        self._job = self._outcome = None
+        threading.Thread(target=self._serve, name=name, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            self._start.acquire()  # asleep until run() hands over a part
+            work, part = self._job
+            self._job = None
+            self._outcome = _call(work, part)
+            self._end.release()
+
+    def run(self, work, part):
+        """Start ``work(part)`` on this thread."""
+        self._job = (work, part)
+        self._start.release()
+
+    def outcome(self):
+        """Wait for the part to end: (its result, None), or (None, the exception it raised)."""
+        self._end.acquire()
+        outcome, self._outcome = self._outcome, None
+        return outcome
+
+
+def _call(work, part):
+    """``work(part)`` as (result, None), or (None, exception) if it raised one."""
+    try:
+        return work(part), None
+    except BaseException as error:  # re-raised by over_batch once every part has ended
+        return None, error
+
+
+def _forget_helpers():
+    """Drop the helper threads (new ones are made when needed): in a child process made by
+    fork (the parent's threads are not there), or after a wait was interrupted (a helper may
+    still be running its part, and must not be handed another)."""
+    global _busy
+    _helpers.clear()
+    _busy = threading.Lock()
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_workers)
-
-
-def _workers(count):
-    """A pool of at least ``count`` threads, kept for the life of the process."""
-    global _executor
-    with _executor_lock:
-        if _executor is None or _executor._max_workers < count:
-            _executor = ThreadPoolExecutor(max_workers=count, thread_name_prefix="scratchcnn")
-        return _executor
+    os.register_at_fork(after_in_child=_forget_helpers)
 
 
 def _one_blas_thread():
@@ -97,10 +135,33 @@ def over_batch(work, N, size):
         return [work(...)]
     bounds = [N * k // threads for k in range(threads + 1)]
     parts = [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
+    busy = _busy
+    if not busy.acquire(blocking=False):
+        # The helpers are running another call's parts (over_batch called from two threads
+        # at once, or from inside a part): the same parts one after the other give the same
+        # numbers, only later.
+        return [work(part) for part in parts]
+    try:
+        outcomes = _run_parts(work, parts)
+    finally:
+        busy.release()
+    for _, error in outcomes:
+        if error is not None:
+            raise error
+    return [result for result, _ in outcomes]
+
+
+def _run_parts(work, parts):
+    """Parts 1.. on the helper threads and part 0 on this one: [(result, exception)] in order."""
+    while len(_helpers) < len(parts) - 1:
+        _helpers.append(_Helper(f"scratchcnn-{len(_helpers) + 1}"))
+    helpers = _helpers[: len(parts) - 1]
     with _one_blas_thread():
-        others = [_workers(threads - 1).submit(work, part) for part in parts[1:]]
+        for helper, part in zip(helpers, parts[1:]):
+            helper.run(work, part)
+        first = _call(work, parts[0])  # even if it fails, no part may still be writing afterwards
         try:
-            first = work(parts[0])  # the calling thread takes the first part itself
-        finally:
-            wait(others)  # even if that part failed: no part may still be writing afterwards
-    return [first] + [future.result() for future in others]  # raises a part's exception
+            return [first] + [helper.outcome() for helper in helpers]
+        except BaseException:  # e.g. Ctrl-C while waiting: those helpers are still busy
+            _forget_helpers()
+            raise
