@@ -109,11 +109,3 @@ def test_dtypes_are_kept(rng, dtype):
             np.testing.assert_array_equal(got, expected)
 
 
-@pytest.mark.parametrize("N, image_bytes", [(1, 10), (100, 122_000), (7, fastconv.PART_BYTES), (5, 3 * fastconv.PART_BYTES), (64, 1)])
-def test_batch_parts_cover_the_batch_in_parts_of_at_most_PART_BYTES(N, image_bytes):
-    parts = fastconv.batch_parts(N, image_bytes)
-    assert [i for part in parts for i in range(N)[part]] == list(range(N))
-    sizes = [part.stop - part.start for part in parts]
-    assert max(sizes) - min(sizes) <= 1
-    assert min(sizes) >= 1
-    assert all(size * image_bytes <= fastconv.PART_BYTES for size in sizes if size > 1)

@@ -55,6 +55,26 @@ def test_optimizer_updates_in_place(rng, name):
     assert not np.allclose(layer.forward(x), before)
 
 
+@pytest.mark.parametrize("shape", [(37, 5), (40,), (0, 3), ()])
+def test_adam_on_one_thread_takes_a_large_parameter_in_parts_with_the_same_numbers(rng, monkeypatch, shape):
+    """Adam.CACHE_BYTES: the update a few rows at a time gives the numbers of the whole update."""
+    grads = [rng.standard_normal(shape).astype(np.float32) for _ in range(3)]
+    calls = []
+    adam_part = Adam._adam
+    monkeypatch.setattr(Adam, "_adam", lambda self, param, *rest: calls.append(param.shape) or adam_part(self, param, *rest))
+    results = []
+    for cache_bytes in (1 << 40, 3 * 5 * 4):  # all at once; parts of 3 rows of 5 float32
+        monkeypatch.setattr(Adam, "CACHE_BYTES", cache_bytes)
+        params, adam = {"W": np.ones(shape, np.float32)}, Adam(lr=0.01)
+        for grad in grads:
+            adam.update(params, {"W": grad})
+        results.append(params["W"])
+    np.testing.assert_array_equal(results[0], results[1])
+    if shape == (37, 5):  # 3 updates whole, then 3 updates in 13 parts of 2 or 3 rows
+        assert calls[:3] == [shape] * 3 and len(calls) == 3 + 3 * 13
+        assert {rows for rows, _ in calls[3:]} == {2, 3}
+
+
 def test_adam_first_step_has_the_size_of_the_learning_rate(rng):
     """Bias correction makes Adam's first step lr * sign(g) for every parameter, whatever |g|."""
     params = {"W": np.zeros(5)}

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from scratchcnn.util import (
+    cache_parts,
     check_images,
     col2im,
     col2im_by_image,
@@ -311,3 +312,16 @@ def test_pad_images_keeps_the_dtype_and_equals_np_pad(rng):
     padded = pad_images(x, 1, value=7)
     assert padded.dtype == np.uint8
     np.testing.assert_array_equal(padded, expected)
+
+
+@pytest.mark.parametrize("N, item_bytes, part_bytes", [(1, 10, 100), (100, 122_000, 4 << 20), (7, 64, 64), (5, 300, 100), (64, 1, 1000), (11, 8, 24)])
+def test_cache_parts_cover_the_range_in_parts_of_at_most_part_bytes(N, item_bytes, part_bytes):
+    parts = cache_parts(N, item_bytes, part_bytes)
+    assert [i for part in parts for i in range(N)[part]] == list(range(N))
+    sizes = [part.stop - part.start for part in parts]
+    assert max(sizes) - min(sizes) <= 1 and min(sizes) >= 1
+    assert all(size * item_bytes <= part_bytes for size in sizes if size > 1)  # one item may be larger
+
+
+def test_cache_parts_of_nothing_is_one_empty_part():
+    assert cache_parts(0, 8, 64) == [slice(0, 0)]

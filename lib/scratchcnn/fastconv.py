@@ -28,7 +28,7 @@ last column.
 import numpy as np
 
 from .threads import over_batch
-from .util import col2im_by_image, conv_output_size, sliding_windows
+from .util import cache_parts, col2im_by_image, conv_output_size, sliding_windows
 
 # The size of a part's col matrix. Smaller parts stay in a faster cache, but each part costs
 # some Python, which holds the interpreter lock while the other thread waits. Measured on 2
@@ -41,10 +41,7 @@ PART_BYTES = 4 << 20
 def batch_parts(N, image_bytes):
     """Cut ``range(N)`` into consecutive slices of nearly equal length, each of at most
     ``PART_BYTES`` when an image takes ``image_bytes`` (one slice if the batch is smaller)."""
-    per_part = max(1, PART_BYTES // image_bytes)  # images
-    count = max(1, -(-N // per_part))
-    bounds = [N * k // count for k in range(count + 1)]
-    return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
+    return cache_parts(N, image_bytes, PART_BYTES)
 
 
 def augmented_col(windows, dtype):

@@ -13,6 +13,7 @@ and Momentum keep the book's lr = 0.01 (torch's SGD defaults to 0.001).
 import numpy as np
 
 from .threads import over_batch
+from .util import cache_parts
 
 __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZERS", "get_optimizer"]
 
@@ -113,6 +114,18 @@ class Adam(Optimizer):
     v_hat = v / (1 - beta2^t): early steps would otherwise be biased towards the zero start.
     """
 
+    # The update makes ten passes over five arrays the size of the parameter (param, grad, m,
+    # v and a scratch array). For a large matrix they do not fit in a core's cache together
+    # (SimpleConvNet's W2: 5 x 1.7 MB), and each pass would read them from main memory again;
+    # taken a few hundred kilobytes of rows at a time, the passes after the first find them
+    # in the cache. The numbers are the same: each one's update involves only itself.
+    # Measured for W2 on one core: 1.08 ms whole; 1.27, 0.96, 0.80, 0.73 and 0.73 ms in parts
+    # of 16, 32, 64, 128 and 256 KiB (a part costs ten NumPy calls, so not smaller). Only
+    # when the update runs on one thread: with several, each NumPy call may leave a thread
+    # waiting for the interpreter lock, and the extra calls cost more than the cache saves
+    # (the whole step on 2 threads: 0.85 ms whole, 1.05 ms in parts of 256 KiB).
+    CACHE_BYTES = 256 << 10
+
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
         self.beta1 = beta1
@@ -132,7 +145,11 @@ class Adam(Optimizer):
         v_scale = np.sqrt(1 - self.beta2**self.iter)
 
         def adam(part):  # a slice of the rows: the threads split a large matrix (see scratchcnn.threads)
-            self._adam(param[part], grad[part], m[part], v[part], step, v_scale)
+            p, g, m_part, v_part = param[part], grad[part], m[part], v[part]
+            # On one thread (part is ...: no split), the rows a few at a time (see CACHE_BYTES).
+            one_thread = part is ... and p.ndim > 0
+            for rows in cache_parts(len(p), p.nbytes // max(1, len(p)), self.CACHE_BYTES) if one_thread else [...]:
+                self._adam(p[rows], g[rows], m_part[rows], v_part[rows], step, v_scale)
 
         over_batch(adam, len(param) if param.ndim else 0, param.size)
 
@@ -142,7 +159,7 @@ class Adam(Optimizer):
         # One scratch array for every intermediate, filled with out=: the same operations in
         # the same order as the formulas above (so the same numbers), without allocating a
         # new parameter-sized array for each of them.
-        tmp = np.multiply(grad, 1 - self.beta1, dtype=param.dtype)
+        tmp = np.multiply(grad, 1 - self.beta1, out=np.empty_like(param), dtype=param.dtype)  # out=: an array even for a 0-d parameter
         m *= self.beta1
         m += tmp  # m = beta1*m + (1-beta1)*g
         np.multiply(grad, grad, out=tmp)

@@ -32,6 +32,7 @@ __all__ = [
     "col_by_image",
     "col2im_by_image",
     "fold_disjoint_windows",
+    "cache_parts",
 ]
 
 
@@ -43,6 +44,21 @@ def _check_int(value, name, minimum):
         qualifier = "at least 1" if minimum == 1 else "non-negative"
         raise ValueError(f"{name} must be {qualifier}, got {value}")
     return int(value)
+
+
+def cache_parts(N, item_bytes, part_bytes):
+    """Cut ``range(N)`` into consecutive slices of nearly equal length, each of at most
+    ``part_bytes`` when an item takes ``item_bytes`` (one slice if they all fit, one item per
+    slice if an item alone is larger).
+
+    For work done in several passes over arrays larger than a core's cache: done part by
+    part, every pass after the first finds the part's numbers still in the cache instead
+    of reading them from main memory again.
+    """
+    per_part = max(1, part_bytes // max(1, item_bytes))  # items
+    count = max(1, -(-N // per_part))
+    bounds = [N * k // count for k in range(count + 1)]
+    return [slice(start, stop) for start, stop in zip(bounds, bounds[1:])]
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0, axis="H"):
