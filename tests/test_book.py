@@ -137,6 +137,8 @@ BROKEN_PAGE = """<!DOCTYPE html><html><head><title>broken</title>
 <p>Raw math left: $$x^2$$</p>
 <img src="missing.png" alt="a picture that is not there"><img src="pixel.svg">
 <details><summary>Answer</summary></details>
+<div style="position: relative"><details><summary>Covered</summary><p>the answer</p></details>
+<div style="position: absolute; inset: 0; background: white"></div></div>
 <pre style="white-space: pre; overflow: hidden; width: 200px">ValueError: a long message whose end, the reason, is cut at the edge of its box</pre>
 <script>console.error("something went wrong");</script>
 </article></body></html>"""
@@ -157,6 +159,7 @@ def test_browser_checks_catch_a_broken_page(browser, tmp_path):
     for expected in ["request leaving 127.0.0.1: https://cdn.example.org/library.js",
                      "HTTP 404", "image did not load", "image without alt text",
                      "raw TeX left in the visible text: $$", "toggle 'Answer' did not open",
+                     "toggle 'Covered' is covered by another element",
                      "console error: something went wrong", "pre cuts its text"]:
         assert expected in found, f"{expected!r} not reported in:\n{found}"
 
