@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scratchcnn import fastconv
-from scratchcnn.util import col2im, col_by_image, im2col, sliding_windows
+from scratchcnn.util import col2im, col2im_by_image, col_by_image, im2col, sliding_windows
 
 pytestmark = pytest.mark.usefixtures("one_thread")
 
@@ -109,3 +109,24 @@ def test_dtypes_are_kept(rng, dtype):
             np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize(
+    "C, H, W, FH, FW, pad",
+    [(3, 8, 8, 3, 3, 1), (2, 7, 9, 5, 5, 2), (1, 6, 5, 3, 5, 0), (2, 6, 7, 3, 5, 2), (1, 4, 4, 3, 3, 3), (2, 5, 6, 1, 1, 0)],
+    ids=["same 3x3", "same 5x5", "valid", "pad > (F-1)/2", "pad = F", "1x1"],
+)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
+def test_fold_into_gives_the_numbers_of_col2im(rng, C, H, W, FH, FW, pad, dtype):
+    """fold_into adds each window cell where it falls inside the image; col2im_by_image
+    (the book's method) onto a padded image that it crops: the same numbers, written into
+    a view of a larger array without touching the rest of it."""
+    n, OH, OW = 3, H + 2 * pad - FH + 1, W + 2 * pad - FW + 1
+    dcol = (10 * rng.standard_normal((n, C * FH * FW, OH * OW))).astype(dtype)
+    expected = col2im_by_image(dcol, (n, C, H, W), FH, FW, 1, pad)
+    whole = np.full((n + 2, C, H, W), 7, dtype=dtype)  # stale numbers: fold_into must overwrite them
+    fastconv.fold_into(whole[1:-1], dcol, FH, FW, pad)
+    if dtype == np.int64:
+        np.testing.assert_array_equal(whole[1:-1], expected)
+    else:  # the "same" case adds the cells in another order: equal up to rounding
+        tolerance = {"rtol": 1e-5, "atol": 1e-4} if dtype == np.float32 else {"rtol": 1e-12}
+        np.testing.assert_allclose(whole[1:-1], expected, **tolerance)
+    assert (whole[0] == 7).all() and (whole[-1] == 7).all()
