@@ -77,11 +77,11 @@ def fold_into(dx, dcol, filter_h, filter_w, pad):
 
     The book's col2im adds each filter cell's values onto a zero-filled *padded* image and
     crops the padding away at the end. Here each cell's values are added only where they
-    fall inside the image, so the padded image is never made, filled or copied: for
-    SimpleConvNet-sized parts a tenth of a convolution's backward pass. When the output is
-    as large as the input (the "same" convolution, e.g. 3x3 filters with pad 1), the middle
-    cell (pad, pad) of the windows covers every input cell exactly once, and it is copied
-    instead of added onto zeros.
+    fall inside the image, so the padded image is never made, filled or copied (a tenth of
+    the backward pass of bench/ops.py's convolution). When the output is as large as the
+    input (the "same" convolution, e.g. 3x3 filters with pad 1), the middle cell (pad, pad)
+    of the windows covers every input cell exactly once, and it is copied instead of added
+    onto zeros.
     """
     n, C, H, W = dx.shape
     OH, OW = H + 2 * pad - filter_h + 1, W + 2 * pad - filter_w + 1
