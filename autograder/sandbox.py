@@ -430,8 +430,12 @@ def run(spec, cells, scratch, files, limits, use_bwrap=True):
                 result.finished = True
     finally:
         conversation.close()  # the runner reads end-of-file and returns
+        # A runner that closed its end of the channel is most likely ending (os._exit, a
+        # crash): it gets a second, so that the report can give its exit code or signal (10 ms
+        # was not always enough on a busy machine, and the report then said only that it had
+        # stopped answering). One that still answered, or ran out of time, gets no wait.
         try:
-            process.wait(timeout=2 if result.finished else 0.01)
+            process.wait(timeout=2 if result.finished else 1 if conversation.closed else 0.01)
             result.exited = True
         except subprocess.TimeoutExpired:
             pass
