@@ -75,23 +75,25 @@ def test_adam_on_one_thread_takes_a_large_parameter_in_parts_with_the_same_numbe
         assert {rows for rows, _ in calls[3:]} == {2, 3}
 
 
-def test_adam_keeps_m_out_of_the_subnormal_numbers(rng):
-    """Adam.TINY_M: where the gradient stays zero, m would shrink into the subnormal numbers
-    (slow arithmetic) after about 650 steps; it is set to zero first, and the parameters
-    still take torch's steps."""
+@pytest.mark.parametrize("name", ["Momentum", "Nesterov", "RMSprop", "Adam"])
+def test_buffers_stay_out_of_the_subnormal_numbers(rng, name):
+    """Optimizer.DECAYING: where the gradient stays zero, a buffer that shrinks every step
+    would reach the subnormal numbers (slow arithmetic) after some hundred steps; it is set
+    to zero first, and the parameters still take torch's steps."""
+    ours, theirs = PAIRS[name]
     params = {"W": rng.standard_normal(6).astype(np.float32)}
     weights = torch.tensor(params["W"].copy(), requires_grad=True)
-    adam, torch_adam = Adam(lr=0.01), torch.optim.Adam([weights], lr=0.01)
+    optimizer, torch_optimizer = ours(), theirs([weights])
     smallest_normal = np.finfo(np.float32).tiny
     for step in range(1200):
         grad = rng.standard_normal(6).astype(np.float32) * 1e-3
         if step > 0:
             grad[3:] = 0  # three weights whose gradient stays zero after the first step
-        adam.update(params, {"W": grad})
+        optimizer.update(params, {"W": grad})
         weights.grad = torch.tensor(grad)
-        torch_adam.step()
-        m = adam.state["m", "W"]
-        assert not np.any((m != 0) & (np.abs(m) < smallest_normal)), f"subnormal m at step {step + 1}: {m}"
+        torch_optimizer.step()
+        for (buffer, _), values in optimizer.state.items():
+            assert not np.any((values != 0) & (np.abs(values) < smallest_normal)), f"subnormal {buffer} at step {step + 1}"
     assert_matches(params["W"], weights)
 
 

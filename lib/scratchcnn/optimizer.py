@@ -21,11 +21,25 @@ __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZ
 class Optimizer:
     """Common state: the learning rate and one buffer per parameter, created on first use."""
 
+    # The buffers that shrink by a constant factor in every step where the gradient is zero
+    # (Momentum's velocity, RMSprop's average, Adam's m and v): {buffer name: the attribute
+    # holding the factor}. Where a gradient stays exactly zero (the weights of a unit that
+    # never fires: 70,000 of SimpleConvNet's 432,000 in W2 after 13 epochs of the lecture's
+    # run), such a buffer reaches the subnormal numbers, below float32's smallest normal one,
+    # after some hundred steps, and a CPU computes with those through slow microcode assists:
+    # Adam's update took 0.9 ms a step until epoch 13 and 2.95 ms from epoch 16 on, a quarter
+    # of the whole step. So every few steps the entries below TINY times the smallest normal
+    # number (8e-31 in float32: far too small to move any parameter) are set to zero, often
+    # enough that none can shrink into the subnormals in between (see _flush_every).
+    DECAYING = {}
+    TINY = 2**26
+
     def __init__(self, lr):
         if lr <= 0:
             raise ValueError(f"learning rate lr must be positive; got {lr}")
         self.lr = lr
         self.state = {}
+        self._updates = 0
 
     def _buffer(self, name, key, like):
         """A zero array shaped like ``like``, kept across steps under (name, key)."""
@@ -36,9 +50,24 @@ class Optimizer:
     def update(self, params, grads):
         for key, grad in grads.items():
             self._step(key, params[key], grad)
+        self._updates += 1
+        for name, factor in self.DECAYING.items():
+            if self._updates % _flush_every(getattr(self, factor), self.TINY) == 0:
+                for (buffer_name, _), buffer in self.state.items():
+                    if buffer_name == name and np.issubdtype(buffer.dtype, np.floating):
+                        np.putmask(buffer, np.abs(buffer) < self.TINY * np.finfo(buffer.dtype).tiny, 0)
 
     def _step(self, key, param, grad):
         raise NotImplementedError
+
+
+def _flush_every(factor, tiny):
+    """Steps between two flushes of a buffer that shrinks by ``factor`` each step: half the
+    steps it takes to shrink an entry from ``tiny`` times the smallest normal number into
+    the subnormals (85 for a factor of 0.9)."""
+    if not 0 < factor < 1:
+        return 1 << 62  # the buffer does not shrink by itself
+    return max(1, int(np.log(tiny) / -np.log(factor)) // 2)
 
 
 class SGD(Optimizer):
@@ -53,6 +82,8 @@ class SGD(Optimizer):
 
 class Momentum(Optimizer):
     """Gradient descent with a velocity: v <- momentum * v + g;  p <- p - lr * v."""
+
+    DECAYING = {"v": "momentum"}  # see Optimizer
 
     def __init__(self, lr=0.01, momentum=0.9):
         super().__init__(lr)
@@ -94,6 +125,8 @@ class AdaGrad(Optimizer):
 class RMSprop(Optimizer):
     """AdaGrad with a forgetting average: h <- decay * h + (1 - decay) * g*g."""
 
+    DECAYING = {"h": "decay_rate"}  # see Optimizer
+
     def __init__(self, lr=0.01, decay_rate=0.99, eps=1e-8):
         super().__init__(lr)
         self.decay_rate = decay_rate
@@ -126,16 +159,7 @@ class Adam(Optimizer):
     # (SimpleConvNet's update on 2 threads: 0.85 ms with W2 whole, 1.05 ms in parts of 256 KiB).
     CACHE_BYTES = 256 << 10
 
-    # Where a gradient stays exactly zero (the weights of a unit that never fires: 70,000 of
-    # SimpleConvNet's 432,000 in W2 after 13 epochs of the lecture's run), m only shrinks by
-    # beta1 each step, and after about 700 steps it reaches the subnormal numbers, below
-    # float32's smallest normal one. A CPU computes with those through slow microcode assists:
-    # Adam's update took 0.9 ms a step until epoch 13 and 2.95 ms from epoch 16 on, a quarter
-    # of the whole step. So every few steps the entries of m below TINY_M (2^26 times the
-    # smallest normal number: 8e-31 in float32, whose step lr * m / eps is 1e-25 at most,
-    # too small to move any parameter) are set to zero, often enough that none can
-    # shrink into the subnormals in between (see _flush_every).
-    TINY_M = 2**26
+    DECAYING = {"m": "beta1", "v": "beta2"}  # see Optimizer
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
@@ -147,18 +171,6 @@ class Adam(Optimizer):
     def update(self, params, grads):
         self.iter += 1  # one time step for all parameters
         super().update(params, grads)
-        if self.iter % self._flush_every() == 0:
-            for (name, _), m in self.state.items():
-                if name == "m" and np.issubdtype(m.dtype, np.floating):
-                    np.putmask(m, np.abs(m) < self.TINY_M * np.finfo(m.dtype).tiny, 0)
-
-    def _flush_every(self):
-        """Steps between two flushes of m's tiny entries: half the steps it takes beta1 to
-        shrink an entry from TINY_M times the smallest normal number into the subnormals
-        (171 for beta1 = 0.9, so 85)."""
-        if not 0 < self.beta1 < 1:
-            return 1 << 62  # m does not shrink by itself
-        return max(1, int(np.log(self.TINY_M) / -np.log(self.beta1)) // 2)
 
     def _step(self, key, param, grad):
         m = self._buffer("m", key, param)
