@@ -19,7 +19,8 @@ __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSprop", "Adam", "OPTIMIZ
 
 
 class Optimizer:
-    """Common state: the learning rate and one buffer per parameter, created on first use."""
+    """Common state: the learning rate, one buffer per parameter (created on first use) and
+    ``iter``, the number of updates so far, the one under way included (Adam's t)."""
 
     # The buffers that shrink by a constant factor in every step where the gradient is zero
     # (Momentum's velocity, RMSprop's average, Adam's m and v): {buffer name: the attribute
@@ -39,7 +40,7 @@ class Optimizer:
             raise ValueError(f"learning rate lr must be positive; got {lr}")
         self.lr = lr
         self.state = {}
-        self._updates = 0
+        self.iter = 0
 
     def _buffer(self, name, key, like):
         """A zero array shaped like ``like``, kept across steps under (name, key)."""
@@ -48,11 +49,11 @@ class Optimizer:
         return self.state[name, key]
 
     def update(self, params, grads):
+        self.iter += 1  # one time step for all parameters
         for key, grad in grads.items():
             self._step(key, params[key], grad)
-        self._updates += 1
         for name, factor in self.DECAYING.items():
-            if self._updates % _flush_every(getattr(self, factor), self.TINY) == 0:
+            if self.iter % _flush_every(getattr(self, factor), self.TINY) == 0:
                 for (buffer_name, _), buffer in self.state.items():
                     if buffer_name == name and np.issubdtype(buffer.dtype, np.floating):
                         np.putmask(buffer, np.abs(buffer) < self.TINY * np.finfo(buffer.dtype).tiny, 0)
@@ -166,11 +167,6 @@ class Adam(Optimizer):
         self.beta1 = beta1
         self.beta2 = beta2
         self.eps = eps
-        self.iter = 0
-
-    def update(self, params, grads):
-        self.iter += 1  # one time step for all parameters
-        super().update(params, grads)
 
     def _step(self, key, param, grad):
         m = self._buffer("m", key, param)
