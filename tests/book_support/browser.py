@@ -201,23 +201,26 @@ def _check_toggles(page):
     return page.evaluate(_TOGGLES_JS)
 
 
+# Move an explorer control (a range input or a select) to choice i, as a reader's input does.
+_CHOOSE_JS = """(control, i) => {
+    if (control.tagName === "SELECT") control.selectedIndex = i; else control.value = String(i);
+    control.dispatchEvent(new Event("input", {bubbles: true}));
+}"""
+
 # An explorer's controls, each moved one choice on and back (the view is redrawn at once, in
 # the input event): the names of those that left the view unchanged.
 _CONTROLS_JS = """box => {
+    const choose = """ + _CHOOSE_JS + """;
     const view = box.querySelector(".sx-view"), dead = [];
     for (const control of box.querySelectorAll("[data-control]")) {
         const select = control.tagName === "SELECT";
         const current = select ? control.selectedIndex : Number(control.value);
         const count = select ? control.options.length : Number(control.max) + 1;
         if (count < 2) continue;  // a control with a single choice cannot change anything
-        const choose = i => {
-            if (select) control.selectedIndex = i; else control.value = String(i);
-            control.dispatchEvent(new Event("input", {bubbles: true}));
-        };
         const before = view.innerHTML;
-        choose((current + 1) % count);
+        choose(control, (current + 1) % count);
         if (view.innerHTML === before) dead.push(control.getAttribute("data-control"));
-        choose(current);
+        choose(control, current);
     }
     return dead;
 }"""
@@ -225,13 +228,7 @@ _CONTROLS_JS = """box => {
 
 def _set_control(control, index):
     """Move an explorer control (a range input or a select) to choice ``index``."""
-    control.evaluate(
-        """(el, i) => {
-            if (el.tagName === "SELECT") el.selectedIndex = i; else el.value = String(i);
-            el.dispatchEvent(new Event("input", {bubbles: true}));
-        }""",
-        index,
-    )
+    control.evaluate(_CHOOSE_JS, index)
 
 
 def _check_explorers(page):
