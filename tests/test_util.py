@@ -3,8 +3,10 @@
 import numpy as np
 import pytest
 
+from scratchcnn import util
 from scratchcnn.util import (
     cache_parts,
+    cache_pieces,
     check_images,
     col2im,
     col2im_by_image,
@@ -325,3 +327,11 @@ def test_cache_parts_cover_the_range_in_parts_of_at_most_part_bytes(N, item_byte
 
 def test_cache_parts_of_nothing_is_one_empty_part():
     assert cache_parts(0, 8, 64) == [slice(0, 0)]
+
+
+@pytest.mark.parametrize("part", [..., slice(0, 100), slice(37, 81), slice(5, 5)])
+def test_cache_pieces_cut_a_part_into_pieces_of_the_whole_range(part, monkeypatch):
+    monkeypatch.setattr(util, "PIECE_BYTES", 1000)
+    pieces = cache_pieces(part, 100, 64)  # 15 items of 64 bytes fit in a piece
+    assert [i for piece in pieces for i in range(100)[piece]] == list(range(100)[slice(None) if part is ... else part])
+    assert all(0 < piece.stop - piece.start <= 15 for piece in pieces if part != slice(5, 5))

@@ -24,6 +24,7 @@ from .seeding import as_generator
 from .threads import over_batch
 from .util import (
     _check_int,
+    cache_pieces,
     check_images,
     check_real,
     col2im_by_image,
@@ -529,8 +530,9 @@ class Pooling:
             # Window positions fit in int8 for any window up to 11x11; int16 beyond.
             self.arg_max = np.empty(out.shape, dtype=np.min_scalar_type(-self.pool_h * self.pool_w))
 
-            def max_pool(part):  # a slice of the batch: the threads split it (see scratchcnn.threads)
-                self._max_of_windows(windows[part], first_real, out[part], self.arg_max[part])
+            def max_pool(part):  # a slice of the batch (see scratchcnn.threads), piece by piece
+                for images in cache_pieces(part, len(x), x.nbytes // max(1, len(x))):
+                    self._max_of_windows(windows[images], first_real, out[images], self.arg_max[images])
 
             over_batch(max_pool, len(x), x.size)
         else:
