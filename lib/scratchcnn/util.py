@@ -258,9 +258,10 @@ def fold_disjoint_windows(window_grad, input_shape, filter_h, filter_w, stride, 
 
     def fold(part):  # one thread's slice of the batch, a piece at a time (see cache_pieces)
         for images in cache_pieces(part, N, img.nbytes // max(1, N)):
+            piece = img[images]
             for i in range(filter_h):
                 for j in range(filter_w):
-                    cells = img[images][:, :, i : i + stride * OH : stride, j : j + stride * OW : stride]
+                    cells = piece[:, :, i : i + stride * OH : stride, j : j + stride * OW : stride]
                     window_grad(i, j, out=cells, part=images)
 
     over_batch(fold, N, N * C * OH * OW * filter_h * filter_w)
