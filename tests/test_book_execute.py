@@ -8,6 +8,7 @@ and one of prose.
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from jupyter_cache import get_cache
@@ -61,6 +62,14 @@ def test_toc_pages_are_the_books_pages_in_reading_order():
     assert pages[0] == REPO / "book" / "intro.md"
     assert pages.index(REPO / "book" / "ch01_why_convolution.md") < pages.index(REPO / "book" / "ch10_training.md")
     assert all(page.is_file() for page in pages)
+
+
+def test_the_longest_page_starts_first_and_pages_never_timed_before_them_from_the_end():
+    pages = [Path(f"ch{number:02d}.md") for number in range(1, 7)]
+    seconds = {"ch01.md": 3.0, "ch02.md": 40.0, "ch05.md": 9.5}
+    order = execute.execution_order(pages, seconds)
+    assert [path.name for path in order] == ["ch06.md", "ch04.md", "ch03.md", "ch02.md", "ch05.md", "ch01.md"]
+    assert execute.execution_order(pages, {}) == pages[::-1]
 
 
 def test_the_missing_pages_are_executed_and_cached(small_book):

@@ -927,6 +927,32 @@ def parse_docstring_translations_as_rest():
     i18n.extract_messages, i18n.publish_msgstr = extract_noting_the_node, publish
 
 
+# --- one set of default settings per parser -----------------------------------------------
+# MyST's renderer makes a fresh docutils document for every Markdown fragment it renders, even
+# when it is handed one (``options.get("document", make_document())`` evaluates its default),
+# and docutils builds the default settings of a document from an option parser of every
+# component: about 4 ms, for each of the 2,000 translated messages of the Korean edition (and
+# each Markdown cell of a page), some 8 s of its 45 s build here. The defaults do not change
+# within a build: they are made once per parser and each document gets its own copy.
+def reuse_default_settings():
+    import copy
+    from functools import lru_cache
+
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_parser.mdit_to_docutils import base
+
+    if getattr(base.make_document, "bookext", False):
+        return  # done once per process
+    defaults = lru_cache(maxsize=None)(get_default_settings)
+
+    def make_document(source_path="notset", parser_cls=base.RSTParser):
+        return new_document(source_path, settings=copy.copy(defaults(parser_cls)))
+
+    make_document.bookext = True
+    base.make_document = make_document
+
+
 # The kernels that run the pages inherit it (from this process, or from execute.py's workers):
 # figures and explorers then draw both editions (book/figures.py, BUILD_VARIABLE).
 KERNEL_ENVIRONMENT = {"SCRATCHCNN_BOOK_EDITIONS": "1"}
@@ -935,6 +961,7 @@ KERNEL_ENVIRONMENT = {"SCRATCHCNN_BOOK_EDITIONS": "1"}
 def setup(app):
     lend_notebook_to_translations()
     parse_docstring_translations_as_rest()
+    reuse_default_settings()
     app.add_directive("book-glossary", glossary_directive_class())
     os.environ.update(KERNEL_ENVIRONMENT)
     app.add_search_language(SearchKorean)

@@ -1,7 +1,7 @@
 """The book's two editions: English (``_build/html/``) and Korean (``_build/html/ko/``).
 
-    python book/_ext/editions.py book             # both editions, English then Korean (`make book`)
-    python book/_ext/editions.py build            # the Korean edition (after the English one)
+    python book/_ext/editions.py book             # both editions, side by side (`make book`)
+    python book/_ext/editions.py build            # the Korean edition alone (from `book`'s cache)
     python book/_ext/editions.py update           # refresh the catalogs locales/ko/**/*.po
     python book/_ext/editions.py check            # the translated pages are complete and current
 
@@ -159,25 +159,37 @@ def _mirror(source, target):
 
 
 def build_book(build=REPO / "_build"):
-    """Both editions, in one process (`make book`): the English book into ``build/html`` as
-    ``jupyter-book build . -W -n --keep-going`` makes it (its pages missing from the execution
-    cache executed first, several at once: see execute.py), then every other edition. One
-    process, so that the libraries a build imports (a few seconds of a build that has nothing
-    to do) are imported once."""
+    """Every edition (`make book`): the English book into ``build/html`` as ``jupyter-book
+    build . -W -n --keep-going`` makes it, and beside it the other editions.
+
+    First the pages missing from the execution cache are executed, several at once (see
+    execute.py). From then on the editions only read that cache: each is a Sphinx build of its
+    own (Sphinx is one build per process), so the others run in child processes while this
+    one builds the English pages, a core each. A child's messages are printed after the
+    English build's, whole, so that the log reads one edition at a time."""
     from execute import KERNEL_LOG, execute_missing
 
     build = Path(build).resolve()
     build.mkdir(parents=True, exist_ok=True)
     (build / KERNEL_LOG).write_text("")  # this build's kernels only
     execute_missing(build)  # the pages not in the cache, one kernel per core (execute.py)
-    result = _sphinx("html", build / "html", build / ".doctrees", build)
-    if result != 0:
-        return result
-    for language in LANGUAGES:
-        result = build_edition(language, build)
-        if result != 0:
-            return result
-    return 0
+    with tempfile.TemporaryDirectory() as logs:
+        editions = {}
+        for language in LANGUAGES:
+            log = open(Path(logs) / language, "w+", encoding="utf-8")
+            command = [sys.executable, __file__, "build", "--language", language, "--build-dir", str(build)]
+            editions[language] = (log, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
+        result = _sphinx("html", build / "html", build / ".doctrees", build)
+        for language, (log, child) in editions.items():
+            code = child.wait()
+            sys.stdout.flush()
+            log.seek(0)
+            shutil.copyfileobj(log, sys.stdout)
+            log.close()
+            if code != 0:
+                print(f"The {language} edition failed ({code})", file=sys.stderr)
+            result = result or code
+    return result
 
 
 def make_templates(into, build=REPO / "_build"):

@@ -133,6 +133,17 @@ def last_seconds(cache):
     return {record.uri: record.data.get("execution_seconds", 0) for record in cache.list_cache_records()}
 
 
+def execution_order(pages, seconds):
+    """``pages`` (paths in reading order) in the order to start them: the longest first, as
+    ``seconds`` ({path: seconds of its last execution}) knows them, so that a long page does
+    not start last and run alone while the other cores idle. Pages it does not know (a first
+    build, a page whose record went with an emptied cache) go first, from the end of the book:
+    the later chapters run the longer computations (chapter 10 trains a network)."""
+    unknown = [path for path in reversed(pages) if str(path) not in seconds]
+    known = sorted((path for path in pages if str(path) in seconds), key=lambda path: -seconds[str(path)])
+    return unknown + known
+
+
 def execute_missing(build, workers=None, root=REPO):
     """Execute and cache every page the cache in ``build/.jupyter_cache`` lacks, ``workers``
     at a time (default: one per core). Returns the pages that failed (Sphinx reruns them)."""
@@ -149,8 +160,7 @@ def execute_missing(build, workers=None, root=REPO):
     if not missing:
         return []
     workers = workers or len(os.sched_getaffinity(0))
-    before = last_seconds(cache)
-    missing.sort(key=lambda path: -before.get(str(path), 0))  # a long page must not start last
+    missing = execution_order(missing, last_seconds(cache))
     options = execution_options(root)
     print(f"Executing {len(missing)} page(s), {min(workers, len(missing))} at a time", flush=True)
     start, failed = time.perf_counter(), []

@@ -2,7 +2,7 @@
 
 ``python book/_ext/editions.py book`` from the repository root: the English book into _build/
 (as ``jupyter-book build . -W -n --keep-going`` builds it), so that the execution cache of an
-earlier build is reused, then the Korean edition into _build/html/ko/, from the same cache.
+earlier build is reused, and beside it the Korean edition into _build/html/ko/, from the same cache.
 """
 
 import fcntl
