@@ -179,7 +179,12 @@ def build_book(build=REPO / "_build"):
             log = open(Path(logs) / language, "w+", encoding="utf-8")
             command = [sys.executable, __file__, "build", "--language", language, "--build-dir", str(build)]
             editions[language] = (log, subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT))
-        result = _sphinx("html", build / "html", build / ".doctrees", build)
+        try:
+            result = _sphinx("html", build / "html", build / ".doctrees", build)
+        except BaseException:  # an interrupted build (Ctrl-C) leaves no edition building on
+            for _, child in editions.values():
+                child.kill()
+            raise
         for language, (log, child) in editions.items():
             code = child.wait()
             sys.stdout.flush()
