@@ -29,7 +29,9 @@ Faults (:class:`Session`):
   with an error naming each worker and its reason;
 * a worker that dies (SIGKILL, out of memory, a lost machine) loses nothing: the scheduler
   runs its tasks again on another worker, and nothing is written before a task's result is
-  back. The run's summary names the students whose task started more than once;
+  back. That includes a task that had ended but whose result the dead worker still held:
+  fetching it gives up after :data:`FETCH_SECONDS` and the task stays pending until it has
+  run again. The run's summary names the students whose task started more than once;
 * a task whose worker dies again and again (a notebook that takes the machine's memory)
   ends with ``KilledWorker`` after :data:`TRIES` tries (the client sets the scheduler's
   ``allowed_failures`` to ``TRIES - 1``; this applies to the scheduler's other clients
@@ -59,6 +61,8 @@ EVENT_TOPIC = "autograder-task"
 TRIES = 3  # runs of a task whose worker keeps dying, before it ends with KilledWorker
 PROBE_TIMEOUT = 60  # seconds to wait for a first worker
 REFRESH_SECONDS = 3  # how often the workers are looked at while grading
+FETCH_SECONDS = 30  # to fetch a finished task's result; longer: it was lost, and runs again
+LOST = object()  # Session._finish: the result went with its worker; the task runs again
 BWRAP_VARIABLE = "AUTOGRADER_BWRAP"
 TMP_VARIABLE = "AUTOGRADER_WORKER_TMP"
 
@@ -381,34 +385,50 @@ class Session:
             except TimeoutError:
                 done = ()
             for future in done:
-                prepared = pending.pop(future)
-                yield prepared.student, self._finish(future, prepared, finish_student, RunResult)
+                result = self._finish(future, pending[future], finish_student, RunResult)
+                if result is not LOST:  # a lost result stays pending, its task running again
+                    yield pending.pop(future).student, result
             if time.monotonic() - checked > REFRESH_SECONDS:
                 checked = time.monotonic()
                 self._refresh(pending)
 
     def _finish(self, future, prepared, finish_student, run_result):
+        """The student's result, from their ended task; or :data:`LOST` when the worker that
+        held the task's result died before it was fetched. The scheduler then runs the task
+        again (restricted to the workers of its submission: :meth:`_refresh` widens that, so
+        the caller keeps it pending and goes on looking at the workers; an unbounded wait
+        here would hang the whole run on a task that can only run on dead workers)."""
         from distributed import KilledWorker
 
         from .grade import _error_result, _grader_failed
 
         student = prepared.student
         try:
-            return finish_student(self.context, prepared, run_result(**future.result()))
-        except KilledWorker:
-            return _error_result(
-                student,
-                f"the notebook's worker died each of the {self.tries} times it ran (out of memory?); "
-                "it was not run again",
-                prepared.key,
-            )
-        except (SandboxUnavailable, CourseMismatch) as refusal:
-            return _grader_failed(student, refusal)
+            answer = future.result(timeout=FETCH_SECONDS)
+        except Exception as error:
+            # A wait that timed out on a task that did not end in an error of its own: the
+            # result went with its worker, or is slow to come. Not released: the future
+            # brings the result of the task's next run.
+            if isinstance(error, TimeoutError) and future.status != "error":
+                return LOST
+            answer = error  # the task's own end, raised again below
+        future.release()
+        try:
+            if isinstance(answer, KilledWorker):
+                return _error_result(
+                    student,
+                    f"the notebook's worker died each of the {self.tries} times it ran (out of memory?); "
+                    "it was not run again",
+                    prepared.key,
+                )
+            if isinstance(answer, (SandboxUnavailable, CourseMismatch)):
+                return _grader_failed(student, answer)
+            if isinstance(answer, Exception):
+                raise answer
+            return finish_student(self.context, prepared, run_result(**answer))
         except Exception as error:
             traceback.print_exc()
             return _grader_failed(student, error)
-        finally:
-            future.release()
 
     def _refresh(self, pending):
         """Probe the workers that joined and forget those that left. When the usable workers

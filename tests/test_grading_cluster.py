@@ -14,10 +14,12 @@ import os
 import signal
 import threading
 import time
+import types
 
 import pytest
 
 from autograder import cli
+from autograder import cluster as cluster_module
 from autograder import grade as grade_module
 from autograder.cluster import EVENT_TOPIC, TRIES, SandboxUnavailable, local_cluster, run_task, worker_check
 from autograder.collect import collect
@@ -185,6 +187,35 @@ def test_a_notebook_whose_worker_always_dies_ends_as_an_error(dask_cluster, loca
     assert _scores({"full": results["full"]}) == _scores({"full": local_results["full"]})
     assert stats["retried"]["sleep"] == TRIES
     client.wait_for_workers(2, timeout=60)
+
+
+def test_a_result_lost_with_its_worker_before_it_is_fetched_keeps_its_task_pending(dask_cluster, monkeypatch):
+    """A run of the test above once hung: the worker holding a finished task's result died
+    before the grader fetched it. The scheduler runs such a task again, on the workers it was
+    submitted to (here the dead one), and a fetch without a time limit waited for ever. The
+    fetch now gives up, and the task stays pending for the workers to be looked at again."""
+    cluster, client = dask_cluster
+    monkeypatch.setattr(cluster_module, "FETCH_SECONDS", 2)
+    session = cluster_module.Session.__new__(cluster_module.Session)  # _finish needs no cluster of its own
+    prepared = types.SimpleNamespace(student="lost", key=None)
+    worker, pid = next(iter(client.run(os.getpid).items()))
+    future = client.submit(dict, answer=42, workers=[worker], allow_other_workers=False, pure=False)
+    assert future.result(timeout=60) == {"answer": 42}  # the result is held by that worker
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while future.status == "finished" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert future.status in ("lost", "pending")
+    assert session._finish(future, prepared, finish_student=None, run_result=None) is cluster_module.LOST
+    future.cancel()
+    # A task whose own error is a TimeoutError has ended: its student gets a result.
+    session.context = None
+    future = client.submit(lambda: (_ for _ in ()).throw(TimeoutError("the task's own")), pure=False)
+    with client.as_current():
+        distributed.wait(future, timeout=60)
+    result = session._finish(future, prepared, finish_student=None, run_result=None)
+    assert result["grader_failed"] and "TimeoutError: the task's own" in result["status"]
+    client.wait_for_workers(2, timeout=60)  # the nanny started the killed worker again
 
 
 def test_workers_without_a_usable_sandbox_refuse(dask_cluster, local_run, tmp_path):
