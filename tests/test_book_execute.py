@@ -72,6 +72,30 @@ def test_the_longest_page_starts_first_and_pages_never_timed_before_them_from_th
     assert execute.execution_order(pages, {}) == pages[::-1]
 
 
+def test_a_page_that_reads_what_another_writes_starts_after_it(tmp_path):
+    """Without the order, "reads" (last in the book, so first to start) would run beside
+    "writes" and find nothing (as chapter 11 would, loading chapter 10's network)."""
+    (tmp_path / "pages").mkdir()
+    writes = "import time, pathlib\ntime.sleep(2)\npathlib.Path('made.txt').write_text('made')"
+    reads = "import pathlib\nprint(pathlib.Path('made.txt').is_file())"
+    for name, code, extra in (("writes", writes, ""), ("reads", reads, "execute_after: [pages/writes]\n")):
+        (tmp_path / "pages" / f"{name}.md").write_text(FRONT.format(extra=extra, title=name, code=code), encoding="utf-8")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: pages/writes\nparts:\n  - caption: A\n    chapters:\n      - file: pages/reads\n", encoding="utf-8"
+    )
+    (tmp_path / "_config.yml").write_text("execute:\n  execute_notebooks: cache\n  timeout: 60\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    assert execute.prerequisites(pages / "reads.md", tmp_path) == {pages / "writes.md"}
+    assert execute.execution_order([pages / "writes.md", pages / "reads.md"], {})[0] == pages / "reads.md"
+
+    assert execute.execute_missing(tmp_path / "_build", workers=2, root=tmp_path) == []
+
+    cache = get_cache(str(tmp_path / "_build" / ".jupyter_cache"))
+    record = cache.match_cache_notebook(execute.read_page(pages / "reads.md"))
+    notebook = cache.get_cache_bundle(record.pk).nb
+    assert notebook.cells[0].outputs[0]["text"].strip() == "True"
+
+
 def test_the_missing_pages_are_executed_and_cached(small_book):
     build = small_book / "_build"
     pages = small_book / "pages"

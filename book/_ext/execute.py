@@ -22,7 +22,7 @@ spin against each other.
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from multiprocessing import get_context
 from pathlib import Path
@@ -144,9 +144,21 @@ def execution_order(pages, seconds):
     return unknown + known
 
 
+def prerequisites(path, root=REPO):
+    """The pages that must have run before the page ``path`` starts: the list ``execute_after``
+    of its front matter (pages as in _toc.yml, ``book/ch10_training``). For a page that reads
+    what another page writes, such as chapter 11, which loads the network chapter 10 trained:
+    run side by side, it would not find it and do the same work again."""
+    notebook = read_page(path)
+    names = (notebook.metadata.get("execute_after") if notebook is not None else None) or []
+    return {Path(root) / f"{name}.md" for name in ([names] if isinstance(names, str) else names)}
+
+
 def execute_missing(build, workers=None, root=REPO):
     """Execute and cache every page the cache in ``build/.jupyter_cache`` lacks, ``workers``
-    at a time (default: one per core). Returns the pages that failed (Sphinx reruns them)."""
+    at a time (default: one per core), in :func:`execution_order`, a page starting only once
+    its :func:`prerequisites` that are to run have run. Returns the pages that failed (Sphinx
+    reruns them)."""
     from jupyter_cache import get_cache
     from jupyter_cache.base import CacheBundleIn
 
@@ -159,23 +171,31 @@ def execute_missing(build, workers=None, root=REPO):
     missing = pages_to_execute(cache, root)
     if not missing:
         return []
-    workers = workers or len(os.sched_getaffinity(0))
-    missing = execution_order(missing, last_seconds(cache))
-    options = execution_options(root)
-    print(f"Executing {len(missing)} page(s), {min(workers, len(missing))} at a time", flush=True)
-    start, failed = time.perf_counter(), []
-    with ProcessPoolExecutor(min(workers, len(missing)), mp_context=get_context("spawn")) as pool:
-        futures = {pool.submit(execute_page, path, *options, Path(build) / KERNEL_LOG): path for path in missing}
-        for future in as_completed(futures):
-            path = futures[future]
-            notebook, seconds, error = future.result()
-            if error:
-                failed.append(path)
-                print(f"  {path.name}: failed ({error.splitlines()[0][:200]}); Sphinx runs it again", flush=True)
-                continue
-            bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
-            cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
-            print(f"  {path.name}: {seconds:.1f} s", flush=True)
+    workers = min(workers or len(os.sched_getaffinity(0)), len(missing))
+    waiting = execution_order(missing, last_seconds(cache))
+    after = {path: prerequisites(path, root) for path in missing}
+    options = (*execution_options(root), Path(build) / KERNEL_LOG)
+    print(f"Executing {len(missing)} page(s), {workers} at a time", flush=True)
+    start, failed, running = time.perf_counter(), [], {}
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        while waiting or running:
+            for path in list(waiting):
+                if len(running) < workers and not after[path] & {*waiting, *running.values()}:
+                    waiting.remove(path)
+                    running[pool.submit(execute_page, path, *options)] = path
+            if not running:  # pages that wait for each other: the first starts anyway
+                running[pool.submit(execute_page, waiting[0], *options)] = waiting.pop(0)
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                path = running.pop(future)
+                notebook, seconds, error = future.result()
+                if error:
+                    failed.append(path)
+                    print(f"  {path.name}: failed ({error.splitlines()[0][:200]}); Sphinx runs it again", flush=True)
+                    continue
+                bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
+                cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
+                print(f"  {path.name}: {seconds:.1f} s", flush=True)
     print(f"Executed in {time.perf_counter() - start:.1f} s", flush=True)
     return failed
 
