@@ -237,6 +237,18 @@ def test_korean_edition_has_every_page(book_build):
         assert (HTML / f"{page}.html").is_file(), page
 
 
+def test_korean_doctrees_hold_only_their_own_page(book_build):
+    """A translated node that kept the document Sphinx parsed its message into carried the
+    build environment into the page's pickle (bookext.rehome_translated_nodes)."""
+    import pickle
+
+    for page in TOC_PAGES:
+        with open(REPO / "_build" / "ko" / ".doctrees" / f"{page}.doctree", "rb") as file:
+            doctree = pickle.load(file)
+        foreign = [node for node in doctree.findall() if node._document not in (None, doctree)]
+        assert not foreign, f"{page}: {len(foreign)} node(s) belong to another document, e.g. {foreign[0]!r:.80}"
+
+
 def test_every_page_links_to_the_same_page_of_the_other_edition(book_build):
     for page in TOC_PAGES:
         for html, own in [(HTML / f"{page}.html", "en"), (KO / f"{page}.html", "ko")]:
