@@ -74,9 +74,9 @@ CONVNET_NOTEBOOKS = 2
 CLASS_OF_A_MOOC = 5_000
 NIGHT_SECONDS = 8 * 3600
 STUDENT_AVERAGE_SECONDS = 30.0  # the issue's estimate of a student's own convnet training
-# The convnet solution's run in the sandbox on this machine (issue 12), used when the official
-# MNIST test digits its hidden tests need are not here.
-CONVNET_SOLUTION_SECONDS = 13.0
+# The convnet solution's run in the sandbox (issue 14: 7.9-9.1 s on the 2-core AMD machine),
+# used when the official MNIST test digits its hidden tests need are not here.
+CONVNET_SOLUTION_SECONDS = 9.0
 CONVNET_TARGET_SECONDS = 8.0
 
 

@@ -2,7 +2,7 @@
 # expect-status: graded
 # Style: the layers built from a list of (name, layer) pairs, gradient by a dict
 # comprehension; trained with SGD + momentum (scratchcnn.optimizer.Momentum, lr 0.05 with a
-# cosine decay), batches of 64, 8 epochs, He initialisation and shifted batches.
+# cosine decay), batches of 64, 4 epochs, He initialisation and shifted batches.
 # %% simple_convnet
 class SimpleConvNet:
     def __init__(self, input_dim=(1, 28, 28), conv_param=None, hidden_size=100, output_size=10,
@@ -70,7 +70,7 @@ def train_convnet(x_train, t_train, x_test, t_test):
         fan_in = np.prod(W.shape[1:]) if W.ndim == 4 else W.shape[0]
         W[...] = rng.standard_normal(W.shape) * np.sqrt(2 / fan_in)
     opt = Momentum(lr=0.05, momentum=0.9)
-    epochs, batch = 8, 64
+    epochs, batch = 4, 64
     n = len(x_train)
     for epoch in range(epochs):
         opt.lr = 0.025 * (1 + np.cos(np.pi * epoch / epochs))

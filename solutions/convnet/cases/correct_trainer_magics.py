@@ -1,7 +1,7 @@
 # expect-score: 20
 # expect-status: graded
-# Style: scratchcnn.trainer.Trainer with Adam on He-initialised weights, batches of 100 for
-# 10 epochs (no augmentation); a helper function in an extra cell; %time and %%capture cells
+# Style: scratchcnn.trainer.Trainer with Adam on He-initialised weights, batches of 50 for
+# 5 epochs (no augmentation); a helper function in an extra cell; %time and %%capture cells
 # around the trained network.
 # %% new after setup
 def he_init(params, rng):
@@ -72,8 +72,8 @@ from scratchcnn.trainer import Trainer
 def train_convnet(x_train, t_train, x_test, t_test):
     network = SimpleConvNet(rng=5)
     he_init(network.params, np.random.default_rng(6))
-    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=10, mini_batch_size=100,
-                      optimizer="Adam", optimizer_param={"lr": 0.001}, evaluate_sample_num_per_epoch=200,
+    trainer = Trainer(network, x_train, t_train, x_test, t_test, epochs=5, mini_batch_size=50,
+                      optimizer="Adam", optimizer_param={"lr": 0.002}, evaluate_sample_num_per_epoch=200,
                       verbose=False, rng=8)
     trainer.train()
     return network
