@@ -159,7 +159,11 @@ def test_a_worker_killed_mid_run_loses_nothing(dask_cluster, local_run, tmp_path
     assert not (workdir.results / ASSIGNMENT / "history").exists()
     with open_gradebook(workdir) as gb:
         assert sorted(s.student.id for s in gb.find_assignment(ASSIGNMENT).submissions) == sorted(CLASS)
-    assert stats["retried"] == {"slow_right": 2}  # the summary names the task that ran twice
+    # The summary names the task that ran twice. Another may join it: a finished task whose
+    # result was still on the killed worker, not yet fetched, runs again (each is saved once,
+    # as checked above; seen once in a run with four test processes on two cores).
+    assert stats["retried"]["slow_right"] == 2
+    assert set(stats["retried"].values()) == {2}, stats["retried"]
     assert "slow_right (2 starts)" in grade_module_describe(stats)
     client.wait_for_workers(2, timeout=60)  # the nanny started the killed worker again
 
