@@ -74,6 +74,14 @@ def pages():
     )
 
 
+def test_source_pages_are_the_librarys_own(book_build):
+    """The highlighted sources (sphinx.ext.viewcode) are scratchcnn's modules, not another
+    library's that a docstring names (matplotlib's Figure)."""
+    sources = sorted(p.relative_to(HTML / "_modules").as_posix() for p in (HTML / "_modules").rglob("*.html"))
+    assert "scratchcnn/layers.html" in sources
+    assert [name for name in sources if name != "index.html" and not name.startswith("scratchcnn/")] == []
+
+
 def test_site_loads_nothing_from_other_hosts(book_build):
     """The HTML itself names no script, stylesheet, font or image on another host."""
     offenders = []
