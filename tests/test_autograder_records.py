@@ -71,6 +71,23 @@ def test_the_grader_s_inputs_are_packed_exactly():
     back["x"][0, 0] = 5  # a writable copy, as a student's function may change its input
 
 
+def test_large_inputs_travel_compressed_and_come_back_exactly():
+    rng = np.random.default_rng(3)
+    digits = np.zeros((1000, 1, 28, 28), dtype=np.uint8)  # mostly black, as digits are
+    digits[:, :, 8:20, 10:18] = rng.integers(0, 256, (1000, 1, 12, 8))
+    small = rng.standard_normal(10)
+    packed = records.pack({"digits": digits, "small": small})
+    assert packed["digits"]["__array__"]["zlib"] is True
+    assert len(packed["digits"]["__array__"]["base64"]) < digits.nbytes / 2  # raw base64: 4/3 of it
+    assert "zlib" not in packed["small"]["__array__"]  # too small to gain
+    back = records.unpack(json.loads(json.dumps(packed)))
+    assert back["digits"].dtype == np.uint8 and np.array_equal(back["digits"], digits)
+    assert np.array_equal(back["small"], small)
+    # What the sandbox sends is never compressed: decode refuses anything but plain float64.
+    record = records.encode(np.zeros(records.COMPRESS_BYTES))
+    assert "zlib" not in record and np.array_equal(records.decode(record), np.zeros(records.COMPRESS_BYTES))
+
+
 def test_a_line_is_parsed_only_when_it_is_one_json_object():
     assert records.parse(records.line({"op": "done", "index": 1})) == {"op": "done", "index": 1}
     for junk in (b"garbage", b"[1, 2]", b"\xff\xfe", b"[" * 100_000):
